@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// IRN in Swift: weakly supervised segmentation label synthesis (IRNet, PAMR) in pure Swift.
+// No package dependencies, no system libraries, no C targets: `swift build` needs only the
+// toolchain. Release builds compile for the host CPU unless IRN_PORTABLE=1 is set (README).
+import PackageDescription
+import class Foundation.ProcessInfo
+
+let portable = ProcessInfo.processInfo.environment["IRN_PORTABLE"] == "1"
+
+/// Settings shared by every target: host-CPU code generation for release builds (AVX2/FMA or
+/// AVX-512 where present), unless a portable build is asked for.
+let speed: [SwiftSetting] = portable
+    ? [.define("IRN_PORTABLE")]
+    : [.unsafeFlags(["-Xcc", "-march=native"], .when(configuration: .release))]
+
+func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: speed)
+}
+
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies + ["TestSupport"], swiftSettings: speed)
+}
+
+let package = Package(
+    name: "IRNSwift",
+    products: [
+        .executable(name: "irn", targets: ["irn"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Codecs", targets: ["Codecs"]),
+    ],
+    targets: [
+        library("Tensors"),
+        library("Codecs"),
+        .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
+        .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
+        tests("TensorsTests", ["Tensors"]),
+        tests("CodecsTests", ["Codecs"]),
+        tests("irnTests", ["irn"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
