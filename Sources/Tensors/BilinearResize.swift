@@ -39,11 +39,11 @@ func resizeBilinear(_ x: Tensor, height outHeight: Int, width outWidth: Int, ali
                             scaleFactor: heightScale)
     let columns = BilinearTaps(inputSize: inWidth, outputSize: outWidth, alignCorners: alignCorners,
                                scaleFactor: widthScale)
-    var result = Tensor(shape: x.shape.dropLast(2) + [outHeight, outWidth])
-    guard planes > 0 else { return result }
+    let outputShape: [Int] = x.shape.dropLast(2) + [outHeight, outWidth]
+    guard planes > 0 else { return Tensor(shape: outputShape) }
 
-    x.scalars.withUnsafeBufferPointer { input in
-        result.scalars.withUnsafeMutableBufferPointer { output in
+    return Tensor(shape: outputShape, uninitializedBy: { output in
+        x.scalars.withUnsafeBufferPointer { input in
             let src = input.baseAddress!, dst = output.baseAddress!
             let cost = outHeight * outWidth * 3 + min(inHeight, 2 * outHeight) * outWidth * 4
             forEachChunk(count: planes, costPerItem: cost) { range in
@@ -96,8 +96,7 @@ func resizeBilinear(_ x: Tensor, height outHeight: Int, width outWidth: Int, ali
                 }
             }
         }
-    }
-    return result
+    })
 }
 
 /// Plain-loop twin of `resizeBilinear`: every output element computed on its own from its four

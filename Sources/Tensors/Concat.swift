@@ -18,9 +18,8 @@ public func concatChannels(_ tensors: [Tensor]) -> Tensor {
     let channels = tensors.reduce(0) { $0 + $1.shape[1] }
     var shape = first
     shape[1] = channels
-    var result = Tensor(shape: shape)
-    guard result.count > 0 else { return result }
-    result.scalars.withUnsafeMutableBufferPointer { output in
+    guard shape.reduce(1, *) > 0 else { return Tensor(shape: shape) }
+    return Tensor(shape: shape, uninitializedBy: { output in
         let dst = output.baseAddress!
         var channelOffset = 0
         for t in tensors {
@@ -34,6 +33,5 @@ public func concatChannels(_ tensors: [Tensor]) -> Tensor {
             }
             channelOffset += t.shape[1]
         }
-    }
-    return result
+    })
 }

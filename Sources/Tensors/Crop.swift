@@ -12,10 +12,10 @@ public func crop(_ x: Tensor, top: Int, left: Int, height: Int, width: Int) -> T
                     && top + height <= inHeight && left + width <= inWidth,
                  "crop: window (top \(top), left \(left), \(height)×\(width)) is outside \(x.shape)")
     let planes = x.shape.dropLast(2).reduce(1, *)
-    var result = Tensor(shape: x.shape.dropLast(2) + [height, width])
-    guard result.count > 0 else { return result }
-    x.scalars.withUnsafeBufferPointer { input in
-        result.scalars.withUnsafeMutableBufferPointer { output in
+    let outputShape: [Int] = x.shape.dropLast(2) + [height, width]
+    guard outputShape.reduce(1, *) > 0 else { return Tensor(shape: outputShape) }
+    return Tensor(shape: outputShape, uninitializedBy: { output in
+        x.scalars.withUnsafeBufferPointer { input in
             let src = input.baseAddress!, dst = output.baseAddress!
             for plane in 0 ..< planes {
                 let start: Int = (plane &* inHeight &+ top) &* inWidth &+ left
@@ -26,6 +26,5 @@ public func crop(_ x: Tensor, top: Int, left: Int, height: Int, width: Int) -> T
                 }
             }
         }
-    }
-    return result
+    })
 }

@@ -46,18 +46,16 @@ private func elementwise(_ lhs: Tensor, _ rhs: Tensor, _ name: String,
                          _ vectorOp: (FloatVector, FloatVector) -> FloatVector,
                          _ scalarOp: (Float, Float) -> Float) -> Tensor {
     precondition(lhs.shape == rhs.shape, "\(name): shapes \(lhs.shape) and \(rhs.shape) differ")
-    var result = Tensor(shape: lhs.shape)
     let count = lhs.count
-    lhs.scalars.withUnsafeBufferPointer { a in
-        rhs.scalars.withUnsafeBufferPointer { b in
-            result.scalars.withUnsafeMutableBufferPointer { out in
-                guard count > 0 else { return }
+    return Tensor(shape: lhs.shape, uninitializedBy: { out in
+        guard count > 0 else { return }
+        lhs.scalars.withUnsafeBufferPointer { a in
+            rhs.scalars.withUnsafeBufferPointer { b in
                 combine(a.baseAddress!, b.baseAddress!, into: out.baseAddress!, count: count,
                         vectorOp, scalarOp)
             }
         }
-    }
-    return result
+    })
 }
 
 @inline(__always)
@@ -79,9 +77,14 @@ private func elementwiseInPlace(_ lhs: inout Tensor, _ rhs: Tensor, _ name: Stri
 private func elementwise(_ lhs: Tensor, scalar: Float,
                          _ vectorOp: (FloatVector, FloatVector) -> FloatVector,
                          _ scalarOp: (Float, Float) -> Float) -> Tensor {
-    var result = lhs
-    elementwiseInPlace(&result, scalar: scalar, vectorOp, scalarOp)
-    return result
+    let count = lhs.count
+    return Tensor(shape: lhs.shape, uninitializedBy: { out in
+        guard count > 0 else { return }
+        lhs.scalars.withUnsafeBufferPointer { a in
+            combine(a.baseAddress!, scalar: scalar, into: out.baseAddress!, count: count,
+                    vectorOp, scalarOp)
+        }
+    })
 }
 
 @inline(__always)

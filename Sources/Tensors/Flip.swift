@@ -6,11 +6,10 @@
 public func flipHorizontal(_ x: Tensor) -> Tensor {
     precondition(x.rank >= 1, "flipHorizontal: a scalar tensor has no last dim")
     let width = x.shape[x.rank - 1]
-    var result = Tensor(shape: x.shape)
-    guard result.count > 0 else { return result }
+    guard x.count > 0 else { return x }
     let rows = x.count / width
-    x.scalars.withUnsafeBufferPointer { input in
-        result.scalars.withUnsafeMutableBufferPointer { output in
+    return Tensor(shape: x.shape, uninitializedBy: { output in
+        x.scalars.withUnsafeBufferPointer { input in
             let src = input.baseAddress!, dst = output.baseAddress!
             for row in 0 ..< rows {
                 let from = src + row &* width, to = dst + row &* width
@@ -18,6 +17,5 @@ public func flipHorizontal(_ x: Tensor) -> Tensor {
                 for i in 0 ..< width { to[i] = from[last &- i] }
             }
         }
-    }
-    return result
+    })
 }

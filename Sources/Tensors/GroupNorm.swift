@@ -13,13 +13,12 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
     let (batch, channels, spatial) = checkGroupNormArguments(x, groups, weight, bias)
     let perGroup = channels / groups
     let groupSize = perGroup * spatial
-    var result = Tensor(shape: x.shape)
-    guard x.count > 0 else { return result }
+    guard x.count > 0 else { return Tensor(shape: x.shape) }
     let gamma = weight?.scalars ?? [Float](repeating: 1, count: channels)
     let beta = bias?.scalars ?? [Float](repeating: 0, count: channels)
 
-    x.scalars.withUnsafeBufferPointer { input in
-        result.scalars.withUnsafeMutableBufferPointer { output in
+    return Tensor(shape: x.shape, uninitializedBy: { output in
+        x.scalars.withUnsafeBufferPointer { input in
             gamma.withUnsafeBufferPointer { gamma in
                 beta.withUnsafeBufferPointer { beta in
                     let src = input.baseAddress!, dst = output.baseAddress!
@@ -40,8 +39,7 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor? = nil, bias: Ten
                 }
             }
         }
-    }
-    return result
+    })
 }
 
 /// Plain-loop twin of `groupNorm`: moments and normalisation in Double, one element at a time.

@@ -2,7 +2,7 @@
 // (dilation 1, ceil_mode false): out = ⌊(H + 2·padding − kernel) / stride⌋ + 1, padded cells
 // never win (they count as −∞), and a NaN anywhere in a window makes that output NaN. ResNet50
 // uses kernel 3, stride 2, padding 1 after its stem (DESIGN §6, x1 at stride 4).
-// `maxPool2d` is separable (column maxima with SIMD, then strided row maxima);
+// `maxPool2d` is separable (column maxima, then strided row maxima, both eight lanes wide);
 // `maxPool2dNaive` scans each window in PyTorch's order.
 
 /// Max pooling of `x` ([..., H, W]) with a square `kernel`, `stride` (default: `kernel`) and
@@ -11,19 +11,19 @@
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let stride = stride ?? kernel
     let g = MaxPoolGeometry(x.shape, kernel: kernel, stride: stride, padding: padding)
-    var result = Tensor(shape: g.outputShape)
-    guard result.count > 0 else { return result }
+    guard g.outputShape.reduce(1, *) > 0 else { return Tensor(shape: g.outputShape) }
     let (height, width, outHeight, outWidth) = (g.height, g.width, g.outHeight, g.outWidth)
     let rowLength = width &+ 2 &* padding
 
-    x.scalars.withUnsafeBufferPointer { input in
-        result.scalars.withUnsafeMutableBufferPointer { output in
+    return Tensor(shape: g.outputShape, uninitializedBy: { output in
+        x.scalars.withUnsafeBufferPointer { input in
             let src = input.baseAddress!, dst = output.baseAddress!
             forEachChunk(count: g.planes, costPerItem: outHeight * (kernel * width + kernel * outWidth)) { range in
-                // Column maxima of the current window rows, with `padding` cells of −∞ each side.
-                let columns = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
+                // Column maxima of the current window rows, with `padding` cells of −∞ each side
+                // (and slack for the 16-wide loads of `rowMaxima`).
+                let columns = UnsafeMutablePointer<Float>.allocate(capacity: rowLength &+ 16)
                 defer { columns.deallocate() }
-                columns.initialize(repeating: -.infinity, count: rowLength)
+                columns.initialize(repeating: -.infinity, count: rowLength &+ 16)
                 let inner = columns + padding
                 for plane in range {
                     let planeIn = src + plane &* height &* width
@@ -46,19 +46,54 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
                             }
                             y &+= 1
                         }
-                        let out = planeOut + oy &* outWidth
-                        for ox in 0 ..< outWidth {
-                            let window = columns + ox &* stride
-                            var m = window[0]
-                            for k in 1 ..< kernel { m = maximumPropagatingNaN(m, window[k]) }
-                            out[ox] = m
-                        }
+                        rowMaxima(UnsafePointer(columns), into: planeOut + oy &* outWidth,
+                                  count: outWidth, kernel: kernel, stride: stride)
                     }
                 }
             }
         }
+    })
+}
+
+/// out[o] = max over k < kernel of columns[o · stride + k], eight outputs at a time (stride 1:
+/// shifted loads; stride 2: even/odd halves of 16-wide loads; else gathered lanes), NaN
+/// winning like in PyTorch. `columns` must hold 16 readable elements past the last window.
+@inline(__always)
+private func rowMaxima(_ columns: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                       count: Int, kernel: Int, stride: Int) {
+    var o = 0
+    while o &+ vectorWidth <= count {
+        let base = columns + o &* stride
+        var m: FloatVector
+        switch stride {
+        case 1:
+            m = base.vector(at: 0)
+            for k in 1 ..< kernel { m = maximumPropagatingNaN(m, base.vector(at: k)) }
+        case 2:
+            m = UnsafeRawPointer(base).loadUnaligned(as: SIMD16<Float>.self).evenHalf
+            for k in 1 ..< kernel {
+                let wide = UnsafeRawPointer(base + (k & ~1)).loadUnaligned(as: SIMD16<Float>.self)
+                m = maximumPropagatingNaN(m, k & 1 == 0 ? wide.evenHalf : wide.oddHalf)
+            }
+        default:
+            m = FloatVector(repeating: 0)
+            for lane in 0 ..< vectorWidth { m[lane] = base[lane &* stride] }
+            for k in 1 ..< kernel {
+                var v = FloatVector(repeating: 0)
+                for lane in 0 ..< vectorWidth { v[lane] = base[lane &* stride &+ k] }
+                m = maximumPropagatingNaN(m, v)
+            }
+        }
+        out.setVector(m, at: o)
+        o &+= vectorWidth
     }
-    return result
+    while o < count {
+        let window = columns + o &* stride
+        var m = window[0]
+        for k in 1 ..< kernel { m = maximumPropagatingNaN(m, window[k]) }
+        out[o] = m
+        o &+= 1
+    }
 }
 
 /// Plain-loop twin of `maxPool2d`: every window scanned row by row like PyTorch's CPU kernel

@@ -57,11 +57,10 @@ public func padReplicateNaive(_ x: Tensor, left: Int, right: Int, top: Int, bott
 private func pad(_ x: Tensor, left: Int, right: Int, top: Int, bottom: Int, replicate: Bool,
                  value: Float) -> Tensor {
     let g = PaddingGeometry(x.shape, left, right, top, bottom, replicate: replicate)
-    var result = Tensor(shape: g.outputShape)
-    guard result.count > 0 else { return result }
+    guard g.outputShape.reduce(1, *) > 0 else { return Tensor(shape: g.outputShape) }
     let (height, width, outHeight, outWidth) = (g.height, g.width, g.outHeight, g.outWidth)
-    x.scalars.withUnsafeBufferPointer { input in
-        result.scalars.withUnsafeMutableBufferPointer { output in
+    return Tensor(shape: g.outputShape, uninitializedBy: { output in
+        x.scalars.withUnsafeBufferPointer { input in
             let dst = output.baseAddress!
             // An empty input plane can only be constant-padded: every element is `value`.
             guard height > 0, width > 0, let src = input.baseAddress else {
@@ -88,8 +87,7 @@ private func pad(_ x: Tensor, left: Int, right: Int, top: Int, bottom: Int, repl
                 }
             }
         }
-    }
-    return result
+    })
 }
 
 /// Sizes of one padding call.
