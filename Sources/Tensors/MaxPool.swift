@@ -6,7 +6,7 @@
 // `maxPool2dNaive` scans each window in PyTorch's order.
 
 /// Max pooling of `x` ([..., H, W]) with a square `kernel`, `stride` (default: `kernel`) and
-/// zero-cost `padding` on every side (at most kernel / 2, as PyTorch requires).
+/// `padding` cells of −∞ on every side (at most kernel / 2, as PyTorch requires).
 /// Equals `torch.nn.functional.max_pool2d(x, kernel, stride, padding)`.
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let stride = stride ?? kernel
