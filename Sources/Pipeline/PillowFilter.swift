@@ -39,12 +39,11 @@ public enum PillowFilter: String, Sendable, CaseIterable {
         }
     }
 
-    /// The unnormalised kernel value at signed distance `x`.
+    /// The unnormalised kernel value at signed distance `x` (`nearest`, which Pillow resizes
+    /// without weights, answers with the box kernel it approximates).
     public func weight(at x: Double) -> Double {
         switch self {
-        case .nearest:
-            return x > -0.5 && x <= 0.5 ? 1 : 0
-        case .box:
+        case .nearest, .box:
             return x > -0.5 && x <= 0.5 ? 1 : 0
         case .bilinear:
             let t = x < 0 ? -x : x

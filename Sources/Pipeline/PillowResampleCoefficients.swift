@@ -40,46 +40,41 @@ public struct PillowResampleCoefficients: Sendable {
         let inverseFilterScale = 1 / filterScale
         let fixedOne = Double(Int32(1) << pillowPrecisionBits)
 
-        var firsts = [Int](repeating: 0, count: outputSize)
-        var counts = [Int](repeating: 0, count: outputSize)
-        var rows: [[Int32]] = []
-        rows.reserveCapacity(outputSize)
-        var widest = 1
-        var real: [Double] = []
-        for i in 0..<outputSize {
+        // Each output's support: source pixels first..<end, with C's truncating (int) casts
+        // (negative bounds then clamp to 0).
+        func span(of i: Int) -> (center: Double, first: Int, count: Int) {
             let center = (Double(i) + 0.5) * scale
-            // C's (int) conversion truncates toward zero; negative bounds then clamp to 0.
             let first = max(Int(center - support + 0.5), 0)
             let end = min(Int(center + support + 0.5), inputSize)
-            let count = max(end - first, 0)
-            real.removeAll(keepingCapacity: true)
+            return (center, first, max(end - first, 0))
+        }
+        var widest = 1
+        for i in 0..<outputSize { widest = max(widest, span(of: i).count) }
+        let taps = min(widest, inputSize)
+
+        // Uniform windows of `taps` weights: a window that would run past the end of the source
+        // is shifted left and its weights padded with zeros (0 · sample leaves the sum alone).
+        var starts = [Int32](repeating: 0, count: outputSize)
+        var table = [Int32](repeating: 0, count: outputSize * taps)
+        var real = [Double](repeating: 0, count: widest)
+        for i in 0..<outputSize {
+            let (center, first, count) = span(of: i)
             var sum = 0.0
             for x in 0..<count {
                 let w = filter.weight(at: (Double(x + first) - center + 0.5) * inverseFilterScale)
-                real.append(w)
+                real[x] = w
                 sum += w
             }
             if sum != 0 {
                 for x in 0..<count { real[x] /= sum }
             }
-            rows.append(real.map { w in
-                w < 0 ? Int32(-0.5 + w * fixedOne) : Int32(0.5 + w * fixedOne)
-            })
-            firsts[i] = first
-            counts[i] = count
-            widest = max(widest, count)
-        }
-
-        // Uniform windows: shift a window left when it would run past the end of the source,
-        // padding its weights with zeros (adding 0 · sample leaves the integer sum unchanged).
-        let taps = min(widest, inputSize)
-        var starts = [Int32](repeating: 0, count: outputSize)
-        var table = [Int32](repeating: 0, count: outputSize * taps)
-        for i in 0..<outputSize {
-            let windowStart = min(firsts[i], inputSize - taps)
-            let shift = firsts[i] - windowStart
+            let windowStart = min(first, inputSize - taps)
+            let shift = first - windowStart
             starts[i] = Int32(windowStart)
-            for x in 0..<counts[i] { table[i * taps + shift + x] = rows[i][x] }
+            for x in 0..<count {
+                let w = real[x]
+                table[i * taps + shift + x] = w < 0 ? Int32(-0.5 + w * fixedOne) : Int32(0.5 + w * fixedOne)
+            }
         }
         self.taps = taps
         self.start = starts
