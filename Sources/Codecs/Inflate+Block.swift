@@ -58,7 +58,7 @@ extension InflateState {
                 let symbol = Int(entry >> 16)
                 if symbol < 256 {
                     if written == capacity {
-                        outputCount = written
+                        bitBuffer = buffer; bitCount = available; self.position = position; outputCount = written
                         try reserve(1)
                         out = output; capacity = outputCapacity
                     }
