@@ -56,6 +56,8 @@ final class PNGConformanceTests: XCTestCase {
             XCTAssertEqual(reference.shape, [entry.height, entry.width, 4], entry.file)
             XCTAssertEqual([image.height, image.width], [entry.height, entry.width], entry.file)
             if assertSamplesEqual(RGBA.expand(image), reference.uint8s(), "\(entry.file) RGBA8") { counts.decoded += 1 }
+            // Every depth scales to 16 bits so that the high byte is the 8-bit value.
+            XCTAssertEqual(try PNG.decode16(bytes).highBytes(), image, "\(entry.file): decode16 vs decode")
             if entry.bitDepth == 16 {
                 let wide = try PNG.decode16(bytes)
                 let reference16 = try BigEndianNPY.uint16(at: directory.appendingPathComponent("ref/\(entry.stem).rgba16.npy"))
