@@ -91,20 +91,36 @@ enum PNGFilter {
     }
 
     /// Writes row `current` filtered with `type` to `output` (rowBytes bytes); `above` is the
-    /// previous unfiltered row or nil for the first.
+    /// previous unfiltered row or nil for the first (then b = c = 0).
     static func filter(type: UInt8, current: UnsafePointer<UInt8>, above: UnsafePointer<UInt8>?, rowBytes: Int,
                        stride: Int, output: UnsafeMutablePointer<UInt8>) {
-        for i in 0..<rowBytes {
-            let a: UInt8 = i >= stride ? current[i &- stride] : 0
-            let b: UInt8 = above?[i] ?? 0
-            let c: UInt8 = i >= stride ? (above?[i &- stride] ?? 0) : 0
-            let x = current[i]
-            switch type {
-            case 0: output[i] = x
-            case 1: output[i] = x &- a
-            case 2: output[i] = x &- b
-            case 3: output[i] = x &- UInt8(truncatingIfNeeded: (UInt16(a) &+ UInt16(b)) >> 1)
-            default: output[i] = x &- paeth(a, b, c)
+        let head = min(stride, rowBytes)
+        switch (type, above) {
+        case (0, _), (2, nil):
+            output.update(from: current, count: rowBytes)
+        case (2, let b?):
+            for i in 0..<rowBytes { output[i] = current[i] &- b[i] }
+        case (3, nil):
+            for i in 0..<head { output[i] = current[i] }
+            var i = stride
+            while i < rowBytes { output[i] = current[i] &- (current[i &- stride] >> 1); i &+= 1 }
+        case (1, _), (_, nil):  // Paeth without a row above is Sub
+            for i in 0..<head { output[i] = current[i] }
+            var i = stride
+            while i < rowBytes { output[i] = current[i] &- current[i &- stride]; i &+= 1 }
+        case (3, let b?):
+            for i in 0..<head { output[i] = current[i] &- (b[i] >> 1) }
+            var i = stride
+            while i < rowBytes {
+                output[i] = current[i] &- UInt8(truncatingIfNeeded: (UInt16(current[i &- stride]) &+ UInt16(b[i])) >> 1)
+                i &+= 1
+            }
+        case (_, let b?):
+            for i in 0..<head { output[i] = current[i] &- b[i] }
+            var i = stride
+            while i < rowBytes {
+                output[i] = current[i] &- paeth(current[i &- stride], b[i], b[i &- stride])
+                i &+= 1
             }
         }
     }
