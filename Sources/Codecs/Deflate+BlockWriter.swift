@@ -40,7 +40,7 @@ struct BitWriter {
 typealias LZSymbol = UInt32
 
 enum DeflateBlock {
-    static let endOfBlock = 256
+    static var endOfBlock: Int { 256 }
 
     /// Length code index (0-28) for each match length 0...258 (entries below 3 unused).
     static let lengthCode: [UInt8] = {
@@ -78,11 +78,12 @@ enum DeflateBlock {
     static let fixedDistanceCodes = HuffmanEncoderBuilder.reversedCodes(fixedDistanceLengths)
 
     /// Writes `symbols` (which encode `input[range]`) as the cheapest block kind.
-    static func write(_ symbols: ArraySlice<LZSymbol>, input: UnsafeBufferPointer<UInt8>,
+    static func write(_ symbols: UnsafeBufferPointer<LZSymbol>, input: UnsafeBufferPointer<UInt8>,
                       range: Range<Int>, final: Bool, to writer: inout BitWriter) {
         var literalFrequency = [Int](repeating: 0, count: 286)
         var distanceFrequency = [Int](repeating: 0, count: 30)
         var extraBits = 0
+        let lengthCode = self.lengthCode, distanceCode = self.distanceCode
         for symbol in symbols {
             if symbol & 0x8000_0000 == 0 {
                 literalFrequency[Int(symbol)] += 1
@@ -169,8 +170,11 @@ enum DeflateBlock {
         } while start < range.upperBound
     }
 
-    static func writeSymbols(_ symbols: ArraySlice<LZSymbol>, literalLengths: [UInt8], literalCodes: [UInt16],
+    static func writeSymbols(_ symbols: UnsafeBufferPointer<LZSymbol>, literalLengths: [UInt8], literalCodes: [UInt16],
                              distanceLengths: [UInt8], distanceCodes: [UInt16], to writer: inout BitWriter) {
+        let lengthCode = self.lengthCode, distanceCode = self.distanceCode
+        let lengthBase = DeflateAlphabet.lengthBase, lengthExtra = DeflateAlphabet.lengthExtra
+        let distanceBase = DeflateAlphabet.distanceBase, distanceExtra = DeflateAlphabet.distanceExtra
         for symbol in symbols {
             if symbol & 0x8000_0000 == 0 {
                 let s = Int(symbol)
@@ -180,12 +184,12 @@ enum DeflateBlock {
                 let distance = Int(symbol & 0xFFFF) + 1
                 let lc = Int(lengthCode[length])
                 writer.write(Int(literalCodes[257 + lc]), Int(literalLengths[257 + lc]))
-                let le = Int(DeflateAlphabet.lengthExtra[lc])
-                if le > 0 { writer.write(length - Int(DeflateAlphabet.lengthBase[lc]), le) }
+                let le = Int(lengthExtra[lc])
+                if le > 0 { writer.write(length - Int(lengthBase[lc]), le) }
                 let dc = Int(distanceCode[distance - 1])
                 writer.write(Int(distanceCodes[dc]), Int(distanceLengths[dc]))
-                let de = Int(DeflateAlphabet.distanceExtra[dc])
-                if de > 0 { writer.write(distance - Int(DeflateAlphabet.distanceBase[dc]), de) }
+                let de = Int(distanceExtra[dc])
+                if de > 0 { writer.write(distance - Int(distanceBase[dc]), de) }
             }
         }
         writer.write(Int(literalCodes[endOfBlock]), Int(literalLengths[endOfBlock]))

@@ -19,39 +19,48 @@ struct LZ77Matcher {
         static let `default` = Settings(maxChain: 128, niceLength: 128, maxLazy: 16, goodLength: 8)
     }
 
-    static let windowSize = 32768
-    static let hashBits = 15
-    static let minMatch = 3
-    static let maxMatch = 258
+    static var windowSize: Int { 32768 }
+    static var hashBits: Int { 15 }
+    static var minMatch: Int { 3 }
+    static var maxMatch: Int { 258 }
     /// Length-3 matches farther than this cost more than three literals.
-    static let tooFar = 4096
+    static var tooFar: Int { 4096 }
 
     let input: UnsafePointer<UInt8>
     let count: Int
     let settings: Settings
-    var head: [Int32]
-    var previous: [Int32]
-    var symbols: [LZSymbol] = []
+    /// Most recent position per hash value (-1: none).
+    let head: UnsafeMutablePointer<Int32>
+    /// Previous position with the same hash, per position modulo the window size.
+    let previous: UnsafeMutablePointer<Int32>
+    /// The current block's symbols (capacity `Deflate.blockSymbols`).
+    let symbols: UnsafeMutablePointer<LZSymbol>
+    var symbolCount = 0
     var blockStart = 0
     var covered = 0
 
     /// Parses all of `input` and writes it as blocks, the last marked final.
     static func parse(_ input: UnsafeBufferPointer<UInt8>, settings: Settings, writer: inout BitWriter) {
         guard let base = input.baseAddress, input.count > 0 else {
-            DeflateBlock.write([], input: input, range: 0..<0, final: true, to: &writer)
+            DeflateBlock.write(UnsafeBufferPointer(start: nil, count: 0), input: input, range: 0..<0,
+                               final: true, to: &writer)
             return
         }
+        let head = UnsafeMutablePointer<Int32>.allocate(capacity: 1 << hashBits)
+        head.initialize(repeating: -1, count: 1 << hashBits)
+        let previous = UnsafeMutablePointer<Int32>.allocate(capacity: windowSize)
+        previous.initialize(repeating: -1, count: windowSize)
+        let symbols = UnsafeMutablePointer<LZSymbol>.allocate(capacity: Deflate.blockSymbols)
+        defer { head.deallocate(); previous.deallocate(); symbols.deallocate() }
         var matcher = LZ77Matcher(input: base, count: input.count, settings: settings,
-                                  head: [Int32](repeating: -1, count: 1 << hashBits),
-                                  previous: [Int32](repeating: -1, count: windowSize))
-        matcher.symbols.reserveCapacity(Deflate.blockSymbols + 1)
+                                  head: head, previous: previous, symbols: symbols)
         if settings.maxLazy == 0 {
             matcher.parseGreedy(input, writer: &writer)
         } else {
             matcher.parseLazy(input, writer: &writer)
         }
-        DeflateBlock.write(matcher.symbols[...], input: input, range: matcher.blockStart..<matcher.covered,
-                           final: true, to: &writer)
+        DeflateBlock.write(UnsafeBufferPointer(start: symbols, count: matcher.symbolCount), input: input,
+                           range: matcher.blockStart..<matcher.covered, final: true, to: &writer)
     }
 
     @inline(__always) func hash(_ p: Int) -> Int {
@@ -60,7 +69,7 @@ struct LZ77Matcher {
     }
 
     /// Links position `p` (with p + 3 <= count) into its chain; returns the previous chain head.
-    @inline(__always) mutating func insert(_ p: Int) -> Int {
+    @inline(__always) func insert(_ p: Int) -> Int {
         let h = hash(p)
         let older = head[h]
         previous[p & (LZ77Matcher.windowSize - 1)] = older
@@ -111,21 +120,24 @@ struct LZ77Matcher {
 
     @inline(__always) mutating func emitLiteral(_ byte: UInt8, writer: inout BitWriter,
                                                 input buffer: UnsafeBufferPointer<UInt8>) {
-        symbols.append(LZSymbol(byte))
+        symbols[symbolCount] = LZSymbol(byte)
+        symbolCount &+= 1
         covered &+= 1
-        if symbols.count >= Deflate.blockSymbols { flush(buffer, writer: &writer) }
+        if symbolCount == Deflate.blockSymbols { flush(buffer, writer: &writer) }
     }
 
     @inline(__always) mutating func emitMatch(length: Int, distance: Int, writer: inout BitWriter,
                                               input buffer: UnsafeBufferPointer<UInt8>) {
-        symbols.append(0x8000_0000 | LZSymbol(length) << 16 | LZSymbol(distance &- 1))
+        symbols[symbolCount] = 0x8000_0000 | LZSymbol(length) << 16 | LZSymbol(distance &- 1)
+        symbolCount &+= 1
         covered &+= length
-        if symbols.count >= Deflate.blockSymbols { flush(buffer, writer: &writer) }
+        if symbolCount == Deflate.blockSymbols { flush(buffer, writer: &writer) }
     }
 
     mutating func flush(_ buffer: UnsafeBufferPointer<UInt8>, writer: inout BitWriter) {
-        DeflateBlock.write(symbols[...], input: buffer, range: blockStart..<covered, final: false, to: &writer)
-        symbols.removeAll(keepingCapacity: true)
+        DeflateBlock.write(UnsafeBufferPointer(start: symbols, count: symbolCount), input: buffer,
+                           range: blockStart..<covered, final: false, to: &writer)
+        symbolCount = 0
         blockStart = covered
     }
 

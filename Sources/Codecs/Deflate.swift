@@ -16,7 +16,7 @@ public enum CompressionLevel: Sendable, Equatable, CaseIterable {
 
 public enum Deflate {
     /// LZ77 symbols per block before the block is written.
-    static let blockSymbols = 16384
+    static var blockSymbols: Int { 16384 }
 
     /// Compresses `data` into a raw deflate stream (no zlib header).
     public static func compress(_ data: [UInt8], level: CompressionLevel = .default) -> [UInt8] {

@@ -3,7 +3,7 @@
 // with LZ77 back-references of up to 32 KiB (3.2.5). A 64-bit bit buffer refilled eight bytes
 // at a time feeds table-driven Huffman decoding (Inflate+Huffman.swift). Untrusted input: every
 // malformed stream ends in a DeflateError, output never exceeds `outputLimit`, and each step
-// consumes input, so decoding always terminates.
+// consumes input, so decoding always terminates. The block loop is in Inflate+Block.swift.
 
 public enum Inflate {
     /// Decompresses the raw deflate stream at the start of `data`, up to its final block.
@@ -223,47 +223,5 @@ struct InflateState {
         let distance = try HuffmanDecoder(lengths: Array(lengths[literalCount...]), primaryBits: 8,
                                           table: .distance)
         return (literalLength, distance)
-    }
-
-    /// Sections 3.2.5-3.2.6: literals and <length, distance> pairs until end-of-block.
-    mutating func decodeBlock(literalLength: UnsafePointer<UInt32>, literalBits: Int,
-                              distance: UnsafePointer<UInt32>, distanceBits: Int) throws {
-        try DeflateAlphabet.lengthBase.withUnsafeBufferPointer { lengthBase in
-        try DeflateAlphabet.lengthExtra.withUnsafeBufferPointer { lengthExtra in
-        try DeflateAlphabet.distanceBase.withUnsafeBufferPointer { distanceBase in
-        try DeflateAlphabet.distanceExtra.withUnsafeBufferPointer { distanceExtra in
-            while true {
-                if bitCount < 48 { refill() }
-                var symbol = try decode(literalLength, primaryBits: literalBits, which: .literalLength)
-                if symbol < 256 {
-                    if outputCount == outputCapacity { try reserve(1) }
-                    output[outputCount] = UInt8(truncatingIfNeeded: symbol)
-                    outputCount &+= 1
-                } else if symbol == 256 {
-                    if overran { throw DeflateError.truncatedInput }
-                    return
-                } else {
-                    symbol &-= 257
-                    if symbol >= 29 { throw failure(.invalidSymbol(.literalLength, offset: offset)) }
-                    let length = Int(lengthBase[symbol]) &+ bits(Int(lengthExtra[symbol]))
-                    let d = try decode(distance, primaryBits: distanceBits, which: .distance)
-                    if d >= 30 { throw failure(.invalidSymbol(.distance, offset: offset)) }
-                    let dist = Int(distanceBase[d]) &+ bits(Int(distanceExtra[d]))
-                    if dist > outputCount {
-                        throw failure(.distanceTooFarBack(distance: dist, available: outputCount))
-                    }
-                    if outputCount &+ length > outputCapacity { try reserve(length) }
-                    let to = output + outputCount
-                    let from = to - dist
-                    if dist >= length {
-                        to.update(from: from, count: length)
-                    } else {
-                        for k in 0..<length { to[k] = from[k] }
-                    }
-                    outputCount &+= length
-                }
-                if overran { throw DeflateError.truncatedInput }
-            }
-        }}}}
     }
 }
