@@ -1,0 +1,41 @@
+// Centroid clustering against the reference's cluster_centroids (compress_range + to_one_hot)
+// run by NumPy and scikit-image (Fixtures/instances/clusters): the one-hot instance masks and
+// their number must be equal exactly, fed with the reference's own rounded centroids and, end
+// to end, with ours. Cases are the refinement cases (Fixtures/instances/refinement).
+import XCTest
+import Instances
+import Tensors
+import TestSupport
+
+final class CentroidClusteringTests: XCTestCase {
+    func testInstanceMapsEqualReference() throws {
+        for item in RefinementCase.all {
+            let field = try item.field()
+            let height = field.shape[1], width = field.shape[2]
+            let (expected, shape) = try goldenBools("clusters/\(item.name)_onehot.npy")
+            let (reference, _) = try goldenInt32s("refinement/\(item.name)_centroids.npy")
+            let count = height * width
+            let referenceCentroids = Centroids(height: height, width: width, rows: Array(reference[..<count]),
+                                               columns: Array(reference[count...]))
+            let fromReference = clusterCentroids(referenceCentroids, displacement: field)
+            XCTAssertEqual([fromReference.count, height, width], shape, item.name)
+            XCTAssertEqual(fromReference.oneHot(), expected, "\(item.name): \(firstDifference(fromReference.oneHot(), expected))")
+
+            let ours = clusterCentroids(findCentroids(displacement: field, steps: item.steps), displacement: field)
+            XCTAssertEqual(ours, fromReference, item.name)
+            for instance in 0 ..< ours.count {
+                XCTAssertEqual(ours.mask(of: instance), Array(expected[instance * count ..< (instance + 1) * count]))
+            }
+        }
+    }
+
+    func testHandmadeFieldHasStrayPixelsAndFourInstances() throws {
+        // The hand-made field's background lands outside every cluster (instance 0 of the
+        // reference's map) and its four touching instances get one cluster each.
+        let (expected, shape) = try goldenBools("clusters/handmade_onehot.npy")
+        XCTAssertEqual(shape[0], 5)
+        let field = try goldenTensor("refinement/handmade_dp.npy")
+        let map = clusterCentroids(findCentroids(displacement: field), displacement: field)
+        XCTAssertEqual(map.oneHot(), expected)
+    }
+}
