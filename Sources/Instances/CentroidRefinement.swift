@@ -4,8 +4,8 @@
 // the field interpolated bilinearly at its current point (corners from floor and ceil), then is
 // clipped to the map; the final point is rounded half to even. The arithmetic is NumPy's: points
 // are float32, the interpolation is float64 (float32 minus int32 promotes), each move is added
-// in float64 and stored as float32. Fast path: one pixel at a time through all steps, threads
-// over rows; naive twin: all pixels step together, as the reference does.
+// in float64 and stored as float32. Fast path: small batches of pixels through all steps (their
+// paths are independent), threads over batches; naive twin: the whole map steps together.
 import Dispatch
 import Tensors
 
@@ -51,25 +51,25 @@ public func centroidPositions(following displacement: Tensor, steps: Int = 300) 
     let (height, width) = checkDisplacement(displacement, steps, "centroidPositions")
     let count = height * width
     guard count > 0 else { return Tensor(shape: [2, height, width]) }
-    // The two planes interleaved, so one load fetches both components of a corner.
-    var field = [SIMD2<Float>](repeating: .zero, count: count)
-    for p in 0 ..< count { field[p] = SIMD2(displacement.scalars[p], displacement.scalars[count + p]) }
+    // The two planes interleaved and widened to Double (exactly), so one load fetches both
+    // components of a corner ready for the float64 products.
+    var field = [SIMD2<Double>](repeating: .zero, count: count)
+    for p in 0 ..< count { field[p] = SIMD2(Double(displacement.scalars[p]), Double(displacement.scalars[count + p])) }
     var positions = [Float](repeating: 0, count: 2 * count)
 
     field.withUnsafeBufferPointer { fieldBuffer in
         positions.withUnsafeMutableBufferPointer { output in
             let source = fieldBuffer.baseAddress!, target = output.baseAddress!
             let work = count.multipliedReportingOverflow(by: max(steps, 1))
-            let chunks = (work.overflow || work.partialValue >= 1 << 16) ? min(height, 16) : 1
+            let chunks = (work.overflow || work.partialValue >= 1 << 16) ? min((count + 255) / 256, 16) : 1
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let rows = height * chunk / chunks ..< height * (chunk + 1) / chunks
-                for y in rows {
-                    for x in 0 ..< width {
-                        let point = followPixel(source, height: height, width: width,
-                                                y: Float(y), x: Float(x), steps: steps)
-                        target[y &* width &+ x] = point.y
-                        target[count &+ y &* width &+ x] = point.x
-                    }
+                var first = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                while first < end {
+                    let lanes = min(batchSize, end - first)
+                    followBatch(source, height: height, width: width, first: first, lanes: lanes, steps: steps,
+                                ys: target + first, xs: target + count + first)
+                    first += lanes
                 }
             }
         }
@@ -112,30 +112,42 @@ private func clipLikeNumPy(_ value: Float, upper: Float) -> Float {
     return raised < upper ? raised : upper
 }
 
-/// One pixel's path: `steps` moves from (y, x), stopping early at a fixed point (a move that
-/// leaves the point unchanged leaves it unchanged forever, so the result is the same).
+/// Pixels followed together by `followBatch`: enough independent paths to hide the latency
+/// of one step (a chain of loads, conversions and multiplies) behind the others.
+private let batchSize = 16
+
+/// Paths of the `lanes` pixels from row-major index `first`, step by step together, written to
+/// `ys` / `xs`. Stops early once a step leaves every point unchanged: from a fixed point every
+/// later step changes nothing, so the result is the same.
 @inline(__always)
-private func followPixel(_ field: UnsafePointer<SIMD2<Float>>, height: Int, width: Int,
-                         y startY: Float, x startX: Float, steps: Int) -> (y: Float, x: Float) {
+private func followBatch(_ field: UnsafePointer<SIMD2<Double>>, height: Int, width: Int, first: Int,
+                         lanes: Int, steps: Int, ys: UnsafeMutablePointer<Float>, xs: UnsafeMutablePointer<Float>) {
     let lastRow = Float(height - 1), lastColumn = Float(width - 1)
-    var y = startY, x = startX
-    for _ in 0 ..< steps {
-        let floorY = y.rounded(.down), floorX = x.rounded(.down)
-        let down = Int(floorY) &* width, up = Int(y.rounded(.up)) &* width
-        let left = Int(floorX), right = Int(x.rounded(.up))
-        let fy = Double(y) - Double(floorY), fx = Double(x) - Double(floorX)
-        let gy = 1 - fy, gx = 1 - fx
-        // The reference's four products, each (value · weight) · weight, summed left to right.
-        let upRight = SIMD2<Double>(field[up &+ right]) * fy * fx
-        let downRight = SIMD2<Double>(field[down &+ right]) * gy * fx
-        let upLeft = SIMD2<Double>(field[up &+ left]) * fy * gx
-        let downLeft = SIMD2<Double>(field[down &+ left]) * gy * gx
-        let move = upRight + downRight + upLeft + downLeft
-        let nextY = clipLikeNumPy(Float(Double(y) + move.x), upper: lastRow)
-        let nextX = clipLikeNumPy(Float(Double(x) + move.y), upper: lastColumn)
-        if nextY == y && nextX == x { break }
-        y = nextY
-        x = nextX
+    for lane in 0 ..< lanes {
+        ys[lane] = Float((first &+ lane) / width)
+        xs[lane] = Float((first &+ lane) % width)
     }
-    return (y, x)
+    for _ in 0 ..< steps {
+        var moved = false
+        for lane in 0 ..< lanes {
+            let y = ys[lane], x = xs[lane]
+            let floorY = y.rounded(.down), floorX = x.rounded(.down)
+            // ceil(v) = floor(v) + 1 unless v is whole; points are finite and inside the map.
+            let down = Int(floorY) &* width, up = down &+ (y > floorY ? width : 0)
+            let left = Int(floorX), right = left &+ (x > floorX ? 1 : 0)
+            let fy = Double(y) - Double(floorY), fx = Double(x) - Double(floorX)
+            let gy = 1 - fy, gx = 1 - fx
+            // The reference's four products, each (value · weight) · weight, summed left to
+            // right; both components at once (lanes are independent, so each is exact).
+            let move = field[up &+ right] * fy * fx + field[down &+ right] * gy * fx
+                + field[up &+ left] * fy * gx + field[down &+ left] * gy * gx
+            let moveY = move.x, moveX = move.y
+            let nextY = clipLikeNumPy(Float(Double(y) + moveY), upper: lastRow)
+            let nextX = clipLikeNumPy(Float(Double(x) + moveX), upper: lastColumn)
+            moved = moved || nextY != y || nextX != x
+            ys[lane] = nextY
+            xs[lane] = nextX
+        }
+        if !moved { break }
+    }
 }
