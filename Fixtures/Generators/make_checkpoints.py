@@ -9,7 +9,9 @@ tensors they hold, for the Checkpoints module's tests.
   state_big_endian.pth               state_zip.pth rewritten as a big-endian machine would
                                      save it (byteorder "big", storages byte-swapped); torch
                                      loads it back to the same tensors
-  wrapped.pth                        {'epoch': 3, 'state_dict': {'a': ..., 'sub': {'b': ...}}}
+  wrapped.pth                        {'epoch': 3, 'state_dict': {'a': ..., 'sub': {'b': ...},
+                                     'tagged': a tensor with a Python attribute}}
+  module/module.pth (+ expected)     a real nn.Sequential's state_dict (conv, batch norm)
   expected/<k>.npy, manifest.txt     every tensor as PyTorch holds it (16/32-bit floats as
                                      float32 via tensor.float(), float64, integers and bools in
                                      their own dtype); line k
@@ -283,10 +285,23 @@ def main():
         for key in sd:
             assert same(loaded[key].detach(), sd[key].detach()), (name, key)
     torch.manual_seed(3)
-    wrapped = {"epoch": 3, "state_dict": {"a": torch.randn(2, 2), "sub": {"b": torch.arange(3)}}}
+    tagged = torch.randn(3)
+    tagged.note = "a Python attribute: pickled through torch._tensor._rebuild_from_type_v2"
+    wrapped = {"epoch": 3, "state_dict": {"a": torch.randn(2, 2), "sub": {"b": torch.arange(3)}, "tagged": tagged}}
     torch.save(wrapped, os.path.join(out, "wrapped.pth"))
     np.save(os.path.join(out, "wrapped_a.npy"), wrapped["state_dict"]["a"].numpy())
     np.save(os.path.join(out, "wrapped_sub.b.npy"), wrapped["state_dict"]["sub"]["b"].numpy())
+    np.save(os.path.join(out, "wrapped_tagged.npy"), tagged.numpy())
+    # A real module's state_dict: an OrderedDict carrying `_metadata` (set by BUILD), BatchNorm
+    # running statistics after one training step and num_batches_tracked = 1.
+    torch.manual_seed(5)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
+                              torch.nn.Conv2d(4, 2, 1, bias=False))
+    net(torch.randn(2, 3, 5, 5))
+    module = net.state_dict()
+    os.makedirs(os.path.join(out, "module"), exist_ok=True)
+    torch.save(module, os.path.join(out, "module", "module.pth"))
+    write_expected(module, os.path.join(out, "module", "expected"), os.path.join(out, "module", "manifest.txt"))
     malicious(os.path.join(out, "malicious"))
     safetensors_reference(os.path.join(out, "safetensors"))
     plain_pickles(os.path.join(out, "pickles"))

@@ -29,11 +29,23 @@ final class TorchZipTests: XCTestCase {
 
     func testWrappedAndNestedDicts() throws {
         let stateDict = try TorchCheckpoint.stateDict(from: bytes("wrapped.pth"))
-        XCTAssertEqual(stateDict.names, ["a", "sub.b"])
+        XCTAssertEqual(stateDict.names, ["a", "sub.b", "tagged"])
         let a = try Fixtures.array("checkpoints/wrapped_a.npy")
         XCTAssertEqual(try stateDict.tensor("a").scalars.map(\.bitPattern), a.floats().map(\.bitPattern))
         XCTAssertEqual(stateDict["a"]?.shape, a.shape)
         XCTAssertEqual(try stateDict.integers("sub.b"), try Fixtures.array("checkpoints/wrapped_sub.b.npy").int64s())
+        let tagged = try Fixtures.array("checkpoints/wrapped_tagged.npy")
+        XCTAssertEqual(try stateDict.tensor("tagged").scalars.map(\.bitPattern), tagged.floats().map(\.bitPattern))
+    }
+
+    func testModuleStateDictWithMetadata() throws {
+        let stateDict = try TorchCheckpoint.stateDict(from: bytes("module/module.pth"))
+        try ExpectedTensors.assertMatches(stateDict, folder: "checkpoints/module")
+        XCTAssertEqual(try stateDict.integers("1.num_batches_tracked"), [1])
+        XCTAssertNoThrow(try stateDict.bind(expected: [("0.weight", [4, 3, 3, 3]), ("0.bias", [4]), ("1.weight", [4]),
+                                                       ("1.bias", [4]), ("1.running_mean", [4]), ("1.running_var", [4]),
+                                                       ("3.weight", [2, 4, 1, 1])],
+                                            ignoring: { $0.hasSuffix("num_batches_tracked") }))
     }
 
     func testMaliciousArchiveIsRefusedByNameWithoutRunning() throws {
