@@ -33,6 +33,16 @@ struct StridedLayout: Equatable {
         return total
     }
 
+    /// True when the view is one dense row-major run (axes of extent 1 may have any stride).
+    var isDense: Bool {
+        var expected = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] != 1 {
+            if strides[axis] != expected { return false }
+            expected = expected &* shape[axis]
+        }
+        return true
+    }
+
     /// Storage elements the view needs (one past the largest index it touches; 0 for an empty
     /// view), or nil if a stride or the offset is negative or the arithmetic overflows.
     var requiredCount: Int? {
@@ -62,6 +72,15 @@ enum ElementCoding {
         }
         precondition(required * dtype.size <= storage.count, "layout \(layout) exceeds the storage")
         return storage.withUnsafeBytes { raw -> CheckpointTensor in
+            #if _endian(little)
+            if dtype == .float32, !bigEndian, count > 0, layout.isDense {  // the common case: one copy
+                let source = UnsafeRawBufferPointer(rebasing: raw[(layout.offset * 4)..<((layout.offset + count) * 4)])
+                return floats([Float](unsafeUninitializedCapacity: count) { out, initialized in
+                    UnsafeMutableRawBufferPointer(out).copyMemory(from: source)
+                    initialized = count
+                })
+            }
+            #endif
             switch dtype {
             case .float32:
                 return floats(gather(raw, layout, count, bigEndian) { (w: UInt32) in Float(bitPattern: w) })

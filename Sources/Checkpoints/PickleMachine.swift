@@ -312,9 +312,8 @@ final class PickleMachine {
         guard case .value(.global(let callee), _) = nodes[callableRef], let role = unpickler.globals[callee] else {
             throw wrong("an allowed global", callableRef)
         }
-        guard case .tuple = nodes[argumentsRef] else { throw wrong("argument tuple", argumentsRef) }
         let before = budget
-        guard case .tuple(let arguments) = try freeze(argumentsRef) else { preconditionFailure() }
+        guard case .tuple(let arguments) = try freeze(argumentsRef) else { throw wrong("argument tuple", argumentsRef) }
         switch role {
         case .name:
             return try add(.object(type: callee, arguments: arguments, size: before - budget, state: nil))

@@ -130,6 +130,12 @@ final class TorchLegacyTests: XCTestCase {
         XCTAssertThrowsError(try checkpoint.tensor(huge, name: "huge")) {
             XCTAssertEqual($0 as? CheckpointError, .tooLarge(tensor: "huge", elements: 1 << 30))
         }
+        // An empty view may point anywhere (nothing is read), as in PyTorch.
+        var empty = line
+        empty.shape = [0, 3]
+        empty.strides = [3, 1]
+        empty.offset = 1000
+        XCTAssertEqual(try checkpoint.tensor(empty), CheckpointTensor(shape: [0, 3], floats: []))
         var view = line
         view.storage.viewOffset = 18
         view.storage.count = 4  // 18 + 4 > 20
