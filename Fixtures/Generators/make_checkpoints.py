@@ -12,10 +12,11 @@ tensors they hold, for the Checkpoints module's tests.
   wrapped.pth                        {'epoch': 3, 'state_dict': {'a': ..., 'sub': {'b': ...},
                                      'tagged': a tensor with a Python attribute}}
   module/module.pth (+ expected)     a real nn.Sequential's state_dict (conv, batch norm)
+  complex.pth                        a complex64 tensor (valid, but a type we do not read)
   expected/<k>.npy, manifest.txt     every tensor as PyTorch holds it (16/32-bit floats as
                                      float32 via tensor.float(), float64, integers and bools in
-                                     their own dtype); line k
-                                     of the manifest is "dtype<TAB>name", in state-dict order
+                                     their own dtype); line k of the manifest is
+                                     "dtype<TAB>name", in state-dict order
   malicious/*.pth|*.pkl              pickles whose globals would run a shell command or eval
                                      (posix.system, os.system, builtins.eval); the payload
                                      creates /tmp/irn-checkpoints-payload-ran, and this script
@@ -26,10 +27,11 @@ tensors they hold, for the Checkpoints module's tests.
   precision/*.npy                    float32 bit patterns with NumPy's float16 and PyTorch's
                                      bfloat16 roundings of them
 
-Run: /work/venv/bin/python Fixtures/Generators/make_checkpoints.py           (torch, numpy,
-     safetensors from PyPI). To (re)verify the Swift writer's output:
+Run: python3 Fixtures/Generators/make_checkpoints.py   (torch, numpy, safetensors from PyPI;
+     torch.save output is not byte-stable across runs: storage keys and ids change).
+     To (re)verify the Swift writer's output:
      IRN_WRITE_SAFETENSORS=1 swift test --filter SafeTensorsTests   (writes safetensors/ours.safetensors)
-     /work/venv/bin/python Fixtures/Generators/make_checkpoints.py --verify-ours
+     python3 Fixtures/Generators/make_checkpoints.py --verify-ours
 which reads ours.safetensors with the `safetensors` package, compares every tensor and the
 metadata with the reference, and stores the verdict and the verified bytes as .npy.
 """
@@ -302,6 +304,8 @@ def main():
     os.makedirs(os.path.join(out, "module"), exist_ok=True)
     torch.save(module, os.path.join(out, "module", "module.pth"))
     write_expected(module, os.path.join(out, "module", "expected"), os.path.join(out, "module", "manifest.txt"))
+    # Valid but unsupported: complex values (storage class torch.ComplexFloatStorage).
+    torch.save({"c": torch.zeros(2, dtype=torch.complex64)}, os.path.join(out, "complex.pth"))
     malicious(os.path.join(out, "malicious"))
     safetensors_reference(os.path.join(out, "safetensors"))
     plain_pickles(os.path.join(out, "pickles"))

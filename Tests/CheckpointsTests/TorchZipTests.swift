@@ -56,6 +56,12 @@ final class TorchZipTests: XCTestCase {
         Payload.assertDidNotRun()
     }
 
+    func testComplexValuesAreUnsupported() throws {
+        XCTAssertThrowsError(try TorchCheckpoint(bytes("complex.pth"))) {
+            XCTAssertEqual($0 as? CheckpointError, .unsupportedDType("ComplexFloatStorage", storage: "0"))
+        }
+    }
+
     /// The fixture's entries, edited by `edit` (return nil to drop one), written back as torch does.
     private func edited(_ edit: (String, [UInt8]) -> (String, [UInt8])?) throws -> [UInt8] {
         let archive = try ZipArchive(bytes("state_zip.pth"))
