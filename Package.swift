@@ -27,14 +27,17 @@ let package = Package(
         .executable(name: "irn", targets: ["irn"]),
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Codecs", targets: ["Codecs"]),
+        .library(name: "Propagation", targets: ["Propagation"]),
     ],
     targets: [
         library("Tensors"),
         library("Codecs"),
+        library("Propagation", ["Tensors"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
         .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
         tests("CodecsTests", ["Codecs"]),
+        tests("PropagationTests", ["Propagation"]),
         tests("irnTests", ["irn"]),
     ],
     swiftLanguageModes: [.v5]
