@@ -139,8 +139,7 @@ public struct RandomWalk: Sendable {
                      "scores must have shape [C, \(height), \(width)], got \(x.shape)")
     }
 
-    /// (0, 0) and ± every direction of `pathIndex`, sorted in raster order (by dy, then dx): the
-    /// order in which the reference's column sums meet the entries of a column of A^β.
+    /// (0, 0) and ± every direction of `pathIndex`, in raster order (by dy, then dx).
     static func stencil(_ pathIndex: PathIndex) -> [PixelOffset] {
         let all = [PixelOffset(dy: 0, dx: 0)] + pathIndex.directions
             + pathIndex.directions.map { PixelOffset(dy: -$0.dy, dx: -$0.dx) }
