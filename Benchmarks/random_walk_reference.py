@@ -4,7 +4,8 @@ RandomWalk.propagate on the same input.
 
 Input: a 94x125 boundary map u*u*u with u from SeededRandom(1), and 21 score channels from
 SeededRandom(2) (Fixtures/Generators/seeded_random.py, bit-identical to the Swift generator);
-radius 5, beta 10, exp_times 8. Prints wall time and peak resident memory of the process.
+radius 5, beta 10, exp_times 8. Prints wall time, CPU time and peak resident memory of the
+process (which includes PyTorch's own few hundred MB, also printed).
 
 Run from the repository root (needs NumPy and PyTorch; the reference is not part of this
 repository, point IRN_REFERENCE at a checkout of jiwoon-ahn/irn):
@@ -49,14 +50,16 @@ edge = torch.from_numpy((u * u * u).astype(np.float32))
 scores = torch.from_numpy(SeededRandom(2).unit(c * h * w).reshape(c, h, w))
 
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+cpu_start = time.process_time()
 start = time.perf_counter()
 with torch.no_grad():
     walked = indexing.propagate_to_edge(scores, edge, radius=5, beta=10, exp_times=8)
 elapsed = time.perf_counter() - start
+cpu = time.process_time() - cpu_start
 rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 print(f"reference propagate_to_edge, {c}x{h}x{w}, radius 5, beta 10, exp_times 8, "
       f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-print(f"time {elapsed:.2f} s; peak RSS {rss_peak / 1024:.0f} MB (before the call {rss_before / 1024:.0f} MB)")
+print(f"time {elapsed:.2f} s (CPU time of all threads {cpu:.2f} s); peak RSS {rss_peak / 1024:.0f} MB (before the call {rss_before / 1024:.0f} MB)")
 if args.save:
     np.save(args.save, walked[:, 0].numpy().astype(np.float32))
