@@ -66,7 +66,8 @@ for radius, height, width, seed in [(5, 12, 17, 21), (10, 14, 23, 22)]:
     affinity = indexing.edge_to_affinity(edge.unsqueeze(0), list(index.path_indices))
     save(f"affinity_r{radius}_{height}x{width}_seed{seed}.npy", affinity[0].numpy())  # [D, N]
 
-# 3. propagate_to_edge: (x * (1 - edge)) . T^(2^exp_times), the reference's dense computation.
+# 3. propagate_to_edge: (x * (1 - edge)) . T^(2^exp_times), the reference's dense computation,
+#    as it runs (float32) and in float64.
 walks = [  # height, width, channels, radius, beta, exp_times, boundary seed, cubed
     (20, 24, 3, 5, 10, 8, 31, False),
     (20, 24, 3, 5, 10, 8, 33, True),
@@ -79,6 +80,12 @@ for height, width, channels, radius, beta, exp_times, edge_seed, cubed in walks:
     x = torch.from_numpy(SeededRandom(x_seed).unit(channels * height * width).reshape(channels, height, width))
     with torch.no_grad():
         rw = indexing.propagate_to_edge(x, edge, radius=radius, beta=beta, exp_times=exp_times)
+        # The same reference code in float64: the exact result up to ~1e-13, which shows how
+        # much of the float32 difference is the reference's own rounding.
+        rw64 = indexing.propagate_to_edge(x.double(), edge.double(), radius=radius, beta=beta,
+                                          exp_times=exp_times)
     name = f"walk_{height}x{width}x{channels}_r{radius}_b{beta}_e{exp_times}_seed{edge_seed}"
-    save(name + ("_cubed" if cubed else "") + ".npy", rw[:, 0].numpy().astype(np.float32))  # [C, h, w]
+    name += "_cubed" if cubed else ""
+    save(name + ".npy", rw[:, 0].numpy().astype(np.float32))                       # [C, h, w]
+    save(name + "_float64.npy", rw64[:, 0].numpy())                                 # [C, h, w]
 print("wrote", out)

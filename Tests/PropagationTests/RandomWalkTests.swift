@@ -72,8 +72,9 @@ final class RandomWalkTests: XCTestCase {
     }
 
     /// The reference's propagate_to_edge (dense, float32, PyTorch CPU) on seeded inputs:
-    /// |ours − reference| ≤ 1e-4 · max|reference| (the reference's own float32 rounding is of
-    /// that order: up to 7e-5 of the maximum against a float64 evaluation).
+    /// |ours − reference| ≤ 1e-4 · max|reference|, observed up to 7.1e-5. Most of that is the
+    /// reference's own float32 rounding: against the same reference code run in float64 ours is
+    /// within 3e-5 · max (observed ≤ 8.7e-6), the float32 reference only within 6.7e-5.
     func testEqualsReferencePropagateToEdge() throws {
         let cases: [(h: Int, w: Int, c: Int, radius: Int, beta: Float, exp: Int, seed: UInt64, cubed: Bool)] = [
             (20, 24, 3, 5, 10, 8, 31, false),
@@ -87,14 +88,15 @@ final class RandomWalkTests: XCTestCase {
             let beta = test.beta == test.beta.rounded() ? "\(Int(test.beta))" : "\(test.beta)"
             let name = "walk_\(test.h)x\(test.w)x\(test.c)_r\(test.radius)_b\(beta)_e\(test.exp)_seed\(test.seed)"
                 + (test.cubed ? "_cubed" : "")
-            let expected = try Fixtures.tensor("propagation/\(name).npy")
             let actual = RandomWalk(boundary: boundary, radius: test.radius, beta: test.beta)
                 .propagate(x, expTimes: test.exp)
-            let error = maxErrorRelativeToPeak(actual.scalars, expected.scalars)
-            print("\(name): max |diff| / max|reference| = \(error)")
-            XCTAssertLessThanOrEqual(error, 1e-4, name)
-            let peak = expected.scalars.map(abs).max()!
-            assertClose(actual, expected, atol: 1e-4 * peak, rtol: 0, name)
+            for (suffix, tolerance) in [("", Float(1e-4)), ("_float64", Float(3e-5))] {
+                let expected = try Fixtures.tensor("propagation/\(name)\(suffix).npy")
+                let error = maxErrorRelativeToPeak(actual.scalars, expected.scalars)
+                print("\(name)\(suffix): max |diff| / max|reference| = \(error)")
+                let peak = expected.scalars.map(abs).max()!
+                assertClose(actual, expected, atol: tolerance * peak, rtol: 0, name + suffix)
+            }
         }
     }
 
