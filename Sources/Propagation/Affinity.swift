@@ -1,4 +1,4 @@
-// Affinity: inter-pixel affinities from a boundary map (IRNet §5, Eq. 8: a_ij = 1 − max of the
+// Affinity: inter-pixel affinities from a boundary map (IRNet §5: a_ij = 1 − max of the
 // boundary B over the path Π_ij between pixels i and j).
 // Sits between the boundary branch of IRNetwork (sigmoid output, stride 4) and RandomWalk.
 // Layout: one h×w plane per PathIndex direction; plane d at (y, x) holds the affinity of the pair

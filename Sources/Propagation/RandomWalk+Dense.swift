@@ -1,5 +1,6 @@
-// RandomWalk+Dense: the random walk computed the way the reference's propagate_to_edge does it,
-// with a dense (hw)×(hw) transition matrix squared exp_times times (IRNet §5, Eq. 9-10).
+// RandomWalk+Dense: the random walk computed the way the reference's propagate_to_edge does it
+// (IRNet §5: T = D⁻¹A^β, M* = T^t · (M ⊙ (1 − B))), with a dense (hw)×(hw) transition matrix
+// squared exp_times times.
 // The naive twin of the sparse walk: plain loops, obviously right, O((hw)²) memory and
 // O((hw)³) time per squaring, so only for tiny maps (tests, documentation).
 

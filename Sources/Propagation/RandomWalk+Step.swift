@@ -1,5 +1,5 @@
 // RandomWalk+Step: one application x ← x·T of the sparse transition matrix, the hot loop of the
-// random walk (IRNet §5, Eq. 10, applied 2^exp_times times by RandomWalk.walk).
+// random walk (IRNet §5, one factor of T^t, applied 2^exp_times times by RandomWalk.walk).
 // Output pixel j = Σ_n T[j + n, j] · x[j + n] over the stencil. Two rows are computed together so
 // each input vector loaded serves both (RowPairTaps), channels are grouped by 4, 2 or 1 so each
 // weight vector loaded serves several, and SIMD runs over 8 or 16 consecutive columns. Inputs

@@ -1,4 +1,4 @@
-// RandomWalk+Weights: the transition matrix T = A^β normalised per column (IRNet §5, Eq. 9),
+// RandomWalk+Weights: the transition matrix T = A^β normalised per column (IRNet §5, T = D⁻¹A^β),
 // computed once per boundary map and packed in the order the step kernel reads it.
 // T[j + n, j] = A(j, j + n)^β / Σ_k A(j, j + k)^β over the stencil offsets n, with A(j, j) = 1
 // and A = 0 across the map border. The sum is taken in Double: the reference's float32 column sum

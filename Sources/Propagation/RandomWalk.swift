@@ -1,4 +1,4 @@
-// RandomWalk: semantic propagation by a random walk on the affinity graph (IRNet §5, Eq. 9-10:
+// RandomWalk: semantic propagation by a random walk on the affinity graph (IRNet §5:
 // T = D⁻¹A^β, vec(M*) = T^t · vec(M ⊙ (1 − B)); the reference's propagate_to_edge).
 // Sits after IRNetwork (boundary B) and the CAMs: `propagate` turns CAM scores into walked scores.
 // A holds 1 on the diagonal and the affinity of both directions of every pair of PathIndex(r)

@@ -65,6 +65,12 @@ final class RandomWalkTests: XCTestCase {
         assertClose(walk.walk(ones, steps: 64), ones, atol: 2e-5, rtol: 0)
     }
 
+    func testNoChannelsGiveNoChannels() {
+        let boundary = AffinityTests.unitMap(seed: 3, height: 5, width: 6)
+        let walked = RandomWalk(boundary: boundary).propagate(Tensor(shape: [0, 5, 6]))
+        XCTAssertEqual(walked.shape, [0, 5, 6])
+    }
+
     func testRadiusOneIsIdentity() {
         let boundary = AffinityTests.unitMap(seed: 3, height: 5, width: 6)
         let x = scores(seed: 4, channels: 2, height: 5, width: 6)
