@@ -34,7 +34,8 @@ let package = Package(
         library("Codecs"),
         library("Checkpoints", ["Tensors", "Codecs"]),
         library("Instances", ["Tensors"]),
-        library("Pipeline", ["Tensors", "Codecs", "Instances"]),
+        library("Propagation", ["Tensors"]),
+        library("Pipeline", ["Tensors", "Codecs", "Instances", "Propagation"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
         .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Pipeline"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
@@ -42,6 +43,7 @@ let package = Package(
         tests("CheckpointsTests", ["Checkpoints"]),
         tests("InstancesTests", ["Instances"]),
         tests("PipelineTests", ["Pipeline"]),
+        tests("PropagationTests", ["Propagation"]),
         tests("irnTests", ["irn"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,97 @@
+// RandomWalk+Weights: the transition matrix T = A^β normalised per column (IRNet §5, T = D⁻¹A^β),
+// computed once per boundary map and packed in the order the step kernel reads it.
+// T[j + n, j] = A(j, j + n)^β / Σ_k A(j, j + k)^β over the stencil offsets n, with A(j, j) = 1
+// and A = 0 across the map border. The sum is taken in Double: the reference's float32 column sum
+// of its dense matrix is within ~4e-7 of the exact sum, a plain Float sum is off by up to ~2e-6,
+// and that bias would compound over the 256 steps.
+// Packing: rows go in pairs (A = 2p, B = 2p + 1); per pair and 8-column block, the taps of row A
+// only, of row B only, then of both rows (A's and B's weight side by side), see RowPairTaps.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension RandomWalk {
+    /// T[j + n, j] as one h×w plane per stencil offset n: [neighbours][h][w].
+    static func transitionPlanes(affinity: Affinity, beta: Float, neighbours: [PixelOffset]) -> [Float] {
+        let height = affinity.height, width = affinity.width, planeSize = height * width
+        var directionIndex: [PixelOffset: Int] = [:]
+        for (d, offset) in affinity.pathIndex.directions.enumerated() { directionIndex[offset] = d }
+        // A^β of every pair, once per pair (pairs leaving the map hold 0, and 0^β = 0).
+        let powered = affinity.values.scalars.map { powf($0, beta) }
+        // The plane of each stencil offset n: A(j, j + n) is the pair (j, j + n) when n is a
+        // direction, the pair (j + n, j) stored at j + n when −n is one, and 1 at n = 0.
+        var planes = [Float](repeating: 0, count: neighbours.count * planeSize)
+        for (n, offset) in neighbours.enumerated() {
+            let plane = n * planeSize
+            if offset.dy == 0 && offset.dx == 0 {
+                for j in 0..<planeSize { planes[plane + j] = 1 }
+            } else if let d = directionIndex[offset] {
+                for j in 0..<planeSize { planes[plane + j] = powered[d * planeSize + j] }
+            } else {
+                let d = directionIndex[PixelOffset(dy: -offset.dy, dx: -offset.dx)]!
+                let top = max(0, -offset.dy), bottom = min(height, height - offset.dy)
+                let left = max(0, -offset.dx), right = min(width, width - offset.dx)
+                guard top < bottom, left < right else { continue }
+                let shift = offset.dy * width + offset.dx
+                for y in top..<bottom {
+                    for x in left..<right {
+                        let j = y * width + x
+                        planes[plane + j] = powered[d * planeSize + j + shift]
+                    }
+                }
+            }
+        }
+        // Column sums, then T = A^β / sum (in Double, rounded to Float once).
+        var inverse = [Double](repeating: 0, count: planeSize)
+        planes.withUnsafeMutableBufferPointer { planes in
+            inverse.withUnsafeMutableBufferPointer { inverse in
+                for n in neighbours.indices {
+                    let plane = n &* planeSize
+                    for j in 0..<planeSize { inverse[j] += Double(planes[plane &+ j]) }
+                }
+                for j in 0..<planeSize { inverse[j] = 1 / inverse[j] }
+                for n in neighbours.indices {
+                    let plane = n &* planeSize
+                    for j in 0..<planeSize { planes[plane &+ j] = Float(Double(planes[plane &+ j]) * inverse[j]) }
+                }
+            }
+        }
+        return planes
+    }
+
+    /// The planes packed as [row pair][8-column block][tap][8 lanes], taps in the order onlyA,
+    /// onlyB, both (two vectors each: row A's, row B's); a missing
+    /// second row (odd height) and the columns past the width get weight 0.
+    static func pack(_ planes: [Float], taps: RowPairTaps, height: Int, width: Int,
+                     paddedWidth: Int) -> [Float] {
+        let blocks = paddedWidth / 8, perBlock = taps.vectorsPerBlock
+        let pairs = (height + 1) / 2, planeSize = height * width
+        var packed = [Float](repeating: 0, count: pairs * blocks * perBlock * 8)
+        var order: [(neighbour: Int, row: Int)] = []
+        for tap in taps.onlyA { order.append((tap.a, 0)) }
+        for tap in taps.onlyB { order.append((tap.b, 1)) }
+        for tap in taps.both { order += [(tap.a, 0), (tap.b, 1)] }
+        packed.withUnsafeMutableBufferPointer { packed in
+            planes.withUnsafeBufferPointer { planes in
+                for pair in 0..<pairs {
+                    for block in 0..<blocks {
+                        let base = (pair &* blocks &+ block) &* perBlock &* 8
+                        let lanes = min(8, width - block * 8)
+                        guard lanes > 0 else { continue }
+                        for (k, entry) in order.enumerated() {
+                            let y = 2 &* pair &+ entry.row
+                            guard y < height else { continue }
+                            let from = entry.neighbour &* planeSize &+ y &* width &+ block &* 8
+                            let to = base &+ k &* 8
+                            for lane in 0..<lanes { packed[to &+ lane] = planes[from &+ lane] }
+                        }
+                    }
+                }
+            }
+        }
+        return packed
+    }
+}
