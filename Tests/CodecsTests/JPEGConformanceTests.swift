@@ -83,6 +83,46 @@ final class JPEGConformanceTests: XCTestCase {
         XCTAssertEqual(pairs, 19)
     }
 
+    /// The committed fixtures (make_jpeg_fixtures.py): odd sizes, every sampling layout incl.
+    /// 4:4:0 and mixed factors, restarts in both modes, multi-scan sequential, Adobe RGB, and
+    /// damaged files libjpeg still decodes (premature EOI, renumbered / missing RST markers).
+    func testFixturesMatchLibjpegTurboExactly() throws {
+        let root = Fixtures.url("jpeg")
+        let entries = try manifest(root)
+        XCTAssertEqual(entries.filter { $0.expected == "ok" }.count, 21)
+        var report: [String] = []
+        var decoded: [String: Image] = [:]
+        for entry in entries {
+            let bytes = try Fixtures.bytes("jpeg/\(entry.file)")
+            guard entry.expected == "ok" else {
+                XCTAssertThrowsError(try JPEG.decode(bytes), entry.file) { error in
+                    XCTAssertEqual(error as? JPEGError,
+                                   .truncated(offset: bytes.count, section: .entropyCodedData(scan: 1)), entry.file)
+                }
+                continue
+            }
+            let image: Image
+            do { image = try JPEG.decode(bytes) } catch {
+                XCTFail("\(entry.file): \(error)"); continue
+            }
+            XCTAssertEqual(image.channels, entry.file.contains("gray") ? 1 : 3, entry.file)
+            let reference = try Fixtures.array("jpeg/\(entry.file.dropLast(4)).rgb.npy")
+            XCTAssertEqual(reference.shape, [image.height, image.width, 3], entry.file)
+            guard reference.shape == [image.height, image.width, 3] else { continue }
+            let comparison = JPEGComparison(image, reference: reference)
+            report.append("\(entry.file)\tmax|diff| \(comparison.maxDifference)\tPSNR \(comparison.psnr) dB")
+            XCTAssertEqual(comparison.maxDifference, 0, "\(entry.file) differs from libjpeg-turbo")
+            decoded[entry.file] = image
+        }
+        print("JPEG fixtures vs libjpeg-turbo:\n" + report.joined(separator: "\n"))
+        for (progressive, baseline) in [("astronaut_61x45_420_prog.jpg", "astronaut_61x45_420_base.jpg"),
+                                        ("camera_40x33_gray_prog.jpg", "camera_40x33_gray_base.jpg"),
+                                        ("astronaut_37x29_440_prog.jpg", "astronaut_37x29_440_base.jpg")] {
+            XCTAssertNotNil(decoded[progressive])
+            XCTAssertEqual(decoded[progressive], decoded[baseline], "\(progressive) vs \(baseline)")
+        }
+    }
+
     func testSharedCorruptFilesAreRefused() throws {
         guard let shared = Fixtures.sharedTestData?.appendingPathComponent("jpeg") else {
             throw XCTSkip("../shared/testdata/jpeg is absent")
