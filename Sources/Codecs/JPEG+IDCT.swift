@@ -1,8 +1,9 @@
 // Inverse DCT of one 8×8 block (T.81 A.3.3) with dequantization, in the integer arithmetic of
 // libjpeg's "ISLOW" method (Loeffler-Ligtenberg-Moschytz, 13-bit constants, columns then rows,
 // 2 extra bits kept between passes), so that decoded samples match libjpeg-turbo bit for bit.
-// Results are level-shifted by +128 and clamped to 0...255. `naiveInverseDCT` is the textbook
-// double-precision formula, the obviously-right twin the tests compare against.
+// Results are level-shifted by +128 and clamped to 0...255. `inverseDCT` runs both passes on
+// SIMD8<Int32> rows with two 8×8 transposes; `scalarInverseDCT` is the same arithmetic one
+// column/row at a time (equal bit for bit), and `naiveInverseDCT` the textbook formula.
 
 extension JPEG {
     // FIX(x) = round(x · 2^13) for the rotations of the LLM factorisation.
@@ -20,8 +21,8 @@ extension JPEG {
     @usableFromInline static let fix3_072711026: Int32 = 25172
 
     /// Dequantizes `coefficients` (natural order) with `quantization` and writes the 8×8
-    /// samples to `output` (row stride `stride`).
-    static func inverseDCT(_ coefficients: UnsafePointer<Int16>, _ quantization: UnsafePointer<Int32>,
+    /// samples to `output` (row stride `stride`), one column or row at a time.
+    static func scalarInverseDCT(_ coefficients: UnsafePointer<Int16>, _ quantization: UnsafePointer<Int32>,
                            _ output: UnsafeMutablePointer<UInt8>, stride: Int) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 64) { workspace in
             let ws = workspace.baseAddress!
