@@ -28,101 +28,152 @@ extension JPEG {
         }
     }
 
-    /// One block of a sequential scan into `block` (zeroed beforehand, natural order).
+    /// One block of a sequential scan into `block` (zeroed beforehand, natural order). The AC
+    /// loop keeps the bit buffer in locals (registers) and syncs the reader only to refill.
     @inline(__always)
-    static func decodeSequentialBlock(_ reader: inout BitReader, dc: HuffmanTable, ac: HuffmanTable,
+    static func decodeSequentialBlock(_ reader: inout BitReader, dc: HuffmanPointers, ac: HuffmanPointers,
                                       predictor: inout Int32, zigzag: UnsafePointer<Int32>,
                                       _ block: UnsafeMutablePointer<Int16>) {
         let category = reader.decode(dc)
         if category != 0 { predictor &+= Int32(truncatingIfNeeded: reader.receiveExtend(category)) }
         block[0] = Int16(truncatingIfNeeded: predictor)
-        let fastAC = ac.fastAC
+        let fastAC = ac.fastAC, lookup = ac.lookup
+        var buffer = reader.buffer, count = reader.bitCount
         var k = 1
         while k < 64 {
-            if reader.bitCount < 32 { reader.refill() }
-            let fast = fastAC[Int(truncatingIfNeeded: reader.buffer >> 55)]
+            // At least 32 bits (or the zero padding after a marker): a code of up to 17 bits
+            // and up to 15 extra bits.
+            if count < 32 {
+                reader.buffer = buffer; reader.bitCount = count
+                reader.refill()
+                buffer = reader.buffer; count = reader.bitCount
+            }
+            let peek = Int(truncatingIfNeeded: buffer >> 55)
+            let fast = fastAC[peek]
             if fast != 0 {
                 k &+= Int(truncatingIfNeeded: (fast >> 4) & 15)
-                reader.consume(Int(truncatingIfNeeded: fast & 15))
+                let n = Int(truncatingIfNeeded: fast & 15)
+                buffer <<= UInt64(truncatingIfNeeded: n)
+                count &-= n
                 block[Int(truncatingIfNeeded: zigzag[k])] = Int16(truncatingIfNeeded: fast >> 16)
                 k &+= 1
                 continue
             }
-            let symbol = reader.decode(ac)
+            let symbol: Int
+            let entry = Int(truncatingIfNeeded: lookup[peek])
+            if entry != 0 {
+                let n = entry >> 8
+                buffer <<= UInt64(truncatingIfNeeded: n)
+                count &-= n
+                symbol = entry & 0xFF
+            } else {
+                reader.buffer = buffer; reader.bitCount = count
+                symbol = reader.decodeLong(ac)
+                buffer = reader.buffer; count = reader.bitCount
+            }
             let run = symbol >> 4, size = symbol & 15
             if size != 0 {
                 k &+= run
-                block[Int(truncatingIfNeeded: zigzag[k])] = Int16(truncatingIfNeeded: reader.receiveExtend(size))
+                let bits = Int(truncatingIfNeeded: buffer >> UInt64(truncatingIfNeeded: 64 &- size))
+                buffer <<= UInt64(truncatingIfNeeded: size)
+                count &-= size
+                let value = bits &+ (((bits >> (size &- 1)) &- 1) & ((-1 << size) &+ 1))
+                block[Int(truncatingIfNeeded: zigzag[k])] = Int16(truncatingIfNeeded: value)
                 k &+= 1
             } else {
                 if run != 15 { break }
                 k &+= 16
             }
         }
+        reader.buffer = buffer
+        reader.bitCount = count
+    }
+
+    /// Everything the MCU loop needs about one block position of an MCU, as plain values.
+    struct BlockSlot {
+        var dc: HuffmanPointers
+        var ac: HuffmanPointers
+        /// Index of the scan component (its DC predictor).
+        var component: Int
+        /// Block column/row of the slot: MCU column·h + x, MCU row·v + y.
+        var h: Int, x: Int, v: Int, y: Int
+        var quantization: UnsafePointer<Int32>
+        var plane: UnsafeMutablePointer<UInt8>
+        var stride: Int
+        var coefficients: UnsafeMutablePointer<Int16>?
+        var blocksPerLine: Int
     }
 }
 
 extension JPEG.Decoder {
     func decodeSequentialScan(_ scan: JPEG.ScanHeader, frame: JPEG.Frame, reader: inout JPEG.BitReader) throws {
         let count = scan.components.count
-        var dc: [JPEG.HuffmanTable] = [], ac: [JPEG.HuffmanTable] = []
+        var owners: [JPEG.HuffmanTable] = []
         for i in 0..<count {
-            dc.append(try huffmanTable(dc: true, index: scan.dcSelectors[i], scan: scan))
-            ac.append(try huffmanTable(dc: false, index: scan.acSelectors[i], scan: scan))
+            owners.append(try huffmanTable(dc: true, index: scan.dcSelectors[i], scan: scan))
+            owners.append(try huffmanTable(dc: false, index: scan.acSelectors[i], scan: scan))
         }
         let components = scan.components.map { frame.components[$0] }
         let interleaved = count > 1
         let mcusPerLine = interleaved ? frame.mcusPerLine : components[0].widthInBlocks
         let mcuRows = interleaved ? frame.mcuRows : components[0].heightInBlocks
-        // Per block of an MCU: its scan component and block offset within the MCU.
-        var blockComponent: [Int] = [], blockX: [Int] = [], blockY: [Int] = []
+        let quantization = JPEG.Storage<Int32>(count: 64 * count, zero: 0)
+        var slots: [JPEG.BlockSlot] = []
         for (i, component) in components.enumerated() {
+            for k in 0..<64 { quantization.pointer[i * 64 + k] = component.quantization![k] }
             let h = interleaved ? component.horizontalSampling : 1
             let v = interleaved ? component.verticalSampling : 1
-            for y in 0..<v { for x in 0..<h { blockComponent.append(i); blockX.append(x); blockY.append(y) } }
+            let plane = planes[scan.components[i]]
+            for y in 0..<v {
+                for x in 0..<h {
+                    slots.append(JPEG.BlockSlot(
+                        dc: owners[2 * i].pointers, ac: owners[2 * i + 1].pointers, component: i,
+                        h: h, x: x, v: v, y: y, quantization: quantization.pointer + i * 64,
+                        plane: plane.storage.pointer, stride: plane.stride,
+                        coefficients: buffered ? coefficients[scan.components[i]].storage.pointer : nil,
+                        blocksPerLine: component.blocksPerLine))
+                }
+            }
         }
-        let quantization = components.map { $0.quantization! }
-        let scanPlanes = scan.components.map { planes[$0] }
-        let grids = buffered ? scan.components.map { coefficients[$0] } : []
         let zigzag = UnsafePointer(self.zigzag.pointer)
         let scratch = JPEG.Storage<Int16>(count: 64, zero: 0)
-        let block = scratch.pointer
-        var predictors = [Int32](repeating: 0, count: count)
+        let predictors = JPEG.Storage<Int32>(count: count, zero: 0)
         var restart = JPEG.RestartCounter(interval: restartInterval)
         var insufficient = false
         let scanNumber = scanCount
-        let flatQuantization = quantization.flatMap { $0 }
-        try flatQuantization.withUnsafeBufferPointer { q in
-            for mcuY in 0..<mcuRows {
-                for mcuX in 0..<mcusPerLine {
-                    if restart.beforeMCU(&reader) {
-                        for i in 0..<count { predictors[i] = 0 }
-                        if reader.marker == 0 { insufficient = false }
-                    }
-                    for b in blockComponent.indices {
-                        let c = blockComponent[b]
-                        let h = interleaved ? components[c].horizontalSampling : 1
-                        let v = interleaved ? components[c].verticalSampling : 1
-                        let bx = mcuX * h + blockX[b], by = mcuY * v + blockY[b]
-                        if buffered {
-                            if !insufficient {
-                                JPEG.decodeSequentialBlock(&reader, dc: dc[c], ac: ac[c], predictor: &predictors[c],
-                                                           zigzag: zigzag, grids[c].block(x: bx, y: by))
-                            }
-                        } else {
-                            let plane = scanPlanes[c]
-                            let target = plane.row(by * 8) + bx * 8
-                            if !insufficient {
-                                JPEG.decodeSequentialBlock(&reader, dc: dc[c], ac: ac[c], predictor: &predictors[c],
-                                                           zigzag: zigzag, block)
-                            }
-                            JPEG.inverseDCT(block, q.baseAddress! + c * 64, target, stride: plane.stride)
-                            block.update(repeating: 0, count: 64)
+        try withExtendedLifetime((owners, quantization, scratch, predictors)) {
+            try slots.withUnsafeBufferPointer { slots in
+                let block = scratch.pointer
+                for mcuY in 0..<mcuRows {
+                    for mcuX in 0..<mcusPerLine {
+                        if restart.beforeMCU(&reader) {
+                            predictors.pointer.update(repeating: 0, count: count)
+                            if reader.marker == 0 { insufficient = false }
                         }
-                    }
-                    if reader.bitCount < 0 { insufficient = true }
-                    if reader.reachedEnd {
-                        throw JPEGError.truncated(offset: data.count, section: .entropyCodedData(scan: scanNumber))
+                        for slot in slots {
+                            let bx = mcuX &* slot.h &+ slot.x, by = mcuY &* slot.v &+ slot.y
+                            if let grid = slot.coefficients {
+                                if !insufficient {
+                                    let target = grid + (by &* slot.blocksPerLine &+ bx) &* 64
+                                    JPEG.decodeSequentialBlock(&reader, dc: slot.dc, ac: slot.ac,
+                                                               predictor: &predictors.pointer[slot.component],
+                                                               zigzag: zigzag, target)
+                                }
+                            } else {
+                                if !insufficient {
+                                    JPEG.decodeSequentialBlock(&reader, dc: slot.dc, ac: slot.ac,
+                                                               predictor: &predictors.pointer[slot.component],
+                                                               zigzag: zigzag, block)
+                                }
+                                let target = slot.plane + ((by &* 8) &* slot.stride &+ bx &* 8)
+                                JPEG.inverseDCT(block, slot.quantization, target, stride: slot.stride)
+                                block.update(repeating: 0, count: 64)
+                            }
+                        }
+                        if reader.bitCount < 0 { insufficient = true }
+                        if reader.reachedEnd {
+                            throw JPEGError.truncated(offset: data.count, section: .entropyCodedData(scan: scanNumber))
+                        }
                     }
                 }
             }

@@ -97,7 +97,7 @@ extension JPEG {
         }
 
         /// One Huffman-coded symbol (F.2.2.3).
-        @inline(__always) mutating func decode(_ table: HuffmanTable) -> Int {
+        @inline(__always) mutating func decode(_ table: HuffmanPointers) -> Int {
             if bitCount < 17 { refill() }
             let entry = Int(table.lookup[Int(truncatingIfNeeded: buffer >> 55)])
             if entry != 0 {
@@ -108,7 +108,7 @@ extension JPEG {
         }
 
         /// Codes of 10-16 bits; an invalid code consumes 17 bits and yields symbol 0.
-        @inline(never) mutating func decodeLong(_ table: HuffmanTable) -> Int {
+        @inline(never) mutating func decodeLong(_ table: HuffmanPointers) -> Int {
             for length in 10...16 {
                 let code = Int32(truncatingIfNeeded: buffer >> UInt64(64 - length))
                 if code <= table.maxCode[length] {

@@ -95,10 +95,24 @@ extension JPEG {
             }
         }
 
+        /// The tables as plain pointers for the hot loops (valid while this object lives).
+        var pointers: HuffmanPointers {
+            HuffmanPointers(lookup: lookup, fastAC: fastAC, maxCode: maxCode, valueOffset: valueOffset, values: values)
+        }
+
         deinit {
             lookup.deallocate(); fastAC.deallocate(); maxCode.deallocate()
             valueOffset.deallocate(); values.deallocate()
         }
+    }
+
+    /// A `HuffmanTable`'s arrays without reference counting, for the block decoders.
+    struct HuffmanPointers {
+        let lookup: UnsafeMutablePointer<UInt16>
+        let fastAC: UnsafeMutablePointer<Int32>
+        let maxCode: UnsafeMutablePointer<Int32>
+        let valueOffset: UnsafeMutablePointer<Int32>
+        let values: UnsafeMutablePointer<UInt8>
     }
 
     /// T.81 F.2.2.1 EXTEND: the signed value of `bits`, an `count`-bit magnitude category.

@@ -15,21 +15,27 @@ extension JPEG.Decoder {
         guard !bad else { throw JPEGError.invalidProgression(ss: ss, se: se, ah: ah, al: al, offset: scan.offset) }
 
         if isDC {
-            var tables: [JPEG.HuffmanTable] = []
+            var tables: [JPEG.HuffmanPointers] = []
+            var owners: [JPEG.HuffmanTable] = []
             if ah == 0 {
                 for i in scan.components.indices {
-                    tables.append(try huffmanTable(dc: true, index: scan.dcSelectors[i], scan: scan))
+                    owners.append(try huffmanTable(dc: true, index: scan.dcSelectors[i], scan: scan))
+                    tables.append(owners[i].pointers)
                 }
             }
-            try decodeProgressiveDC(scan, frame: frame, tables: tables, reader: &reader)
+            try withExtendedLifetime(owners) {
+                try decodeProgressiveDC(scan, frame: frame, tables: tables, reader: &reader)
+            }
         } else {
             let table = try huffmanTable(dc: false, index: scan.acSelectors[0], scan: scan)
-            try decodeProgressiveAC(scan, frame: frame, table: table, reader: &reader)
+            try withExtendedLifetime(table) {
+                try decodeProgressiveAC(scan, frame: frame, table: table.pointers, reader: &reader)
+            }
         }
     }
 
     /// DC first (Ah = 0) or refinement scan over MCUs (one block per MCU if not interleaved).
-    private func decodeProgressiveDC(_ scan: JPEG.ScanHeader, frame: JPEG.Frame, tables: [JPEG.HuffmanTable],
+    private func decodeProgressiveDC(_ scan: JPEG.ScanHeader, frame: JPEG.Frame, tables: [JPEG.HuffmanPointers],
                                      reader: inout JPEG.BitReader) throws {
         let count = scan.components.count
         let components = scan.components.map { frame.components[$0] }
@@ -79,7 +85,7 @@ extension JPEG.Decoder {
     }
 
     /// AC first or refinement scan of one component, block by block over its own grid.
-    private func decodeProgressiveAC(_ scan: JPEG.ScanHeader, frame: JPEG.Frame, table: JPEG.HuffmanTable,
+    private func decodeProgressiveAC(_ scan: JPEG.ScanHeader, frame: JPEG.Frame, table: JPEG.HuffmanPointers,
                                      reader: inout JPEG.BitReader) throws {
         let component = frame.components[scan.components[0]]
         let grid = coefficients[scan.components[0]]
@@ -117,7 +123,7 @@ extension JPEG.Decoder {
 extension JPEG {
     /// G.1.2.2: first pass over band Ss...Se, coefficients scaled by 2^Al; EOBn runs.
     @inline(__always)
-    static func decodeACFirst(_ reader: inout BitReader, table: HuffmanTable, ss: Int, se: Int, al: Int,
+    static func decodeACFirst(_ reader: inout BitReader, table: HuffmanPointers, ss: Int, se: Int, al: Int,
                               zigzag: UnsafePointer<Int32>, endOfBandRun: inout Int,
                               _ block: UnsafeMutablePointer<Int16>) {
         if endOfBandRun > 0 { endOfBandRun -= 1; return }
@@ -144,7 +150,7 @@ extension JPEG {
     /// G.1.2.3: refinement of band Ss...Se at bit Al: correction bits for nonzero coefficients,
     /// new coefficients of magnitude 2^Al, EOB runs that still carry correction bits.
     @inline(__always)
-    static func decodeACRefine(_ reader: inout BitReader, table: HuffmanTable, ss: Int, se: Int, al: Int,
+    static func decodeACRefine(_ reader: inout BitReader, table: HuffmanPointers, ss: Int, se: Int, al: Int,
                                zigzag: UnsafePointer<Int32>, endOfBandRun: inout Int,
                                _ block: UnsafeMutablePointer<Int16>) {
         let plusOne = Int16(truncatingIfNeeded: 1 << al)
