@@ -147,7 +147,7 @@ extension JPEG.Decoder {
             let q = p + 6 + 3 * i
             let h = Int(data[q + 1] >> 4), v = Int(data[q + 1] & 15), tq = Int(data[q + 2])
             guard h > 0, v > 0, h <= 4, v <= 4 else {
-                throw JPEGError.invalidFrameHeader(.zeroSamplingFactor(component: i), offset: offset)
+                throw JPEGError.invalidFrameHeader(.badSamplingFactor(component: i), offset: offset)
             }
             guard h <= 2, v <= 2 else {
                 throw JPEGError.unsupported(.samplingFactor(horizontal: h, vertical: v), offset: offset)

@@ -49,8 +49,8 @@ public enum JPEGError: Error, Equatable, Sendable {
         case duplicateFrame
         case zeroWidth
         case noComponents
-        /// A sampling factor of 0 (T.81 allows 1...4).
-        case zeroSamplingFactor(component: Int)
+        /// A sampling factor outside 1...4 (T.81 B.2.2).
+        case badSamplingFactor(component: Int)
         /// A quantization table selector above 3.
         case quantizationTableSelector(component: Int, selector: Int)
     }
