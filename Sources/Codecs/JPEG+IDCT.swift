@@ -136,18 +136,23 @@ extension JPEG {
     /// IDCT is tested against (equal within 1 for ordinary coefficient ranges).
     static func naiveInverseDCT(_ coefficients: [Int16], _ quantization: [Int32]) -> [UInt8] {
         precondition(coefficients.count == 64 && quantization.count == 64)
+        // basis[x][u] = C(u) · cos((2x + 1)uπ / 16), C(0) = 1/√2, else 1.
+        var basis = [[Double]](repeating: [Double](repeating: 0, count: 8), count: 8)
+        for x in 0..<8 {
+            for u in 0..<8 {
+                let scale: Double = u == 0 ? 1 / 2.0.squareRoot() : 1.0
+                let angle = Double((2 * x + 1) * u) * Double.pi / 16
+                basis[x][u] = scale * cosine(angle)
+            }
+        }
         var out = [UInt8](repeating: 0, count: 64)
         for y in 0..<8 {
             for x in 0..<8 {
                 var sum = 0.0
                 for v in 0..<8 {
                     for u in 0..<8 {
-                        let cu = u == 0 ? 1 / 2.0.squareRoot() : 1.0
-                        let cv = v == 0 ? 1 / 2.0.squareRoot() : 1.0
                         let f = Double(coefficients[v * 8 + u]) * Double(quantization[v * 8 + u])
-                        sum += cu * cv * f
-                            * cosine(Double((2 * x + 1) * u) * Double.pi / 16)
-                            * cosine(Double((2 * y + 1) * v) * Double.pi / 16)
+                        sum += basis[x][u] * basis[y][v] * f
                     }
                 }
                 let value = (sum / 4).rounded() + 128
