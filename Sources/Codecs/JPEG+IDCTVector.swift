@@ -41,15 +41,22 @@ extension JPEG {
         d.4 = (tmp13 &- tmp0 &+ r) &>> shift
     }
 
-    /// Transposes the 8×8 matrix whose rows are the eight vectors: three perfect unshuffles
-    /// of the 64 elements (each rotates the 6 index bits right by one).
+    /// Transposes the 8×8 matrix whose rows are the eight vectors, in the three shuffle
+    /// stages of an AVX2 transpose: interleave 32-bit pairs, then 64-bit pairs, then halves.
     @inline(__always)
     static func transpose(_ d: inout (Row, Row, Row, Row, Row, Row, Row, Row)) {
-        for _ in 0..<3 {
-            let a = SIMD16(lowHalf: d.0, highHalf: d.1), b = SIMD16(lowHalf: d.2, highHalf: d.3)
-            let c = SIMD16(lowHalf: d.4, highHalf: d.5), e = SIMD16(lowHalf: d.6, highHalf: d.7)
-            d = (a.evenHalf, b.evenHalf, c.evenHalf, e.evenHalf, a.oddHalf, b.oddHalf, c.oddHalf, e.oddHalf)
-        }
+        @inline(__always) func lo32(_ a: Row, _ b: Row) -> Row { Row(a[0], b[0], a[1], b[1], a[4], b[4], a[5], b[5]) }
+        @inline(__always) func hi32(_ a: Row, _ b: Row) -> Row { Row(a[2], b[2], a[3], b[3], a[6], b[6], a[7], b[7]) }
+        @inline(__always) func lo64(_ a: Row, _ b: Row) -> Row { Row(a[0], a[1], b[0], b[1], a[4], a[5], b[4], b[5]) }
+        @inline(__always) func hi64(_ a: Row, _ b: Row) -> Row { Row(a[2], a[3], b[2], b[3], a[6], a[7], b[6], b[7]) }
+        @inline(__always) func lo128(_ a: Row, _ b: Row) -> Row { Row(lowHalf: a.lowHalf, highHalf: b.lowHalf) }
+        @inline(__always) func hi128(_ a: Row, _ b: Row) -> Row { Row(lowHalf: a.highHalf, highHalf: b.highHalf) }
+        let t0 = lo32(d.0, d.1), t1 = hi32(d.0, d.1), t2 = lo32(d.2, d.3), t3 = hi32(d.2, d.3)
+        let t4 = lo32(d.4, d.5), t5 = hi32(d.4, d.5), t6 = lo32(d.6, d.7), t7 = hi32(d.6, d.7)
+        let u0 = lo64(t0, t2), u1 = hi64(t0, t2), u2 = lo64(t1, t3), u3 = hi64(t1, t3)
+        let u4 = lo64(t4, t6), u5 = hi64(t4, t6), u6 = lo64(t5, t7), u7 = hi64(t5, t7)
+        d = (lo128(u0, u4), lo128(u1, u5), lo128(u2, u6), lo128(u3, u7),
+             hi128(u0, u4), hi128(u1, u5), hi128(u2, u6), hi128(u3, u7))
     }
 
     /// Dequantizes `coefficients` (natural order) with `quantization` and writes the 8×8
