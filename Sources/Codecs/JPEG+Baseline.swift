@@ -67,9 +67,11 @@ extension JPEG {
                 count &-= n
                 symbol = entry & 0xFF
             } else {
-                reader.buffer = buffer; reader.bitCount = count
-                symbol = reader.decodeLong(ac)
-                buffer = reader.buffer; count = reader.bitCount
+                reader.buffer = buffer
+                let long = reader.longCode(ac)
+                symbol = long & 0xFF
+                buffer <<= UInt64(truncatingIfNeeded: long >> 8)
+                count &-= long >> 8
             }
             let run = symbol >> 4, size = symbol & 15
             if size != 0 {

@@ -104,20 +104,21 @@ extension JPEG {
                 consume(entry >> 8)
                 return entry & 0xFF
             }
-            return decodeLong(table)
+            let long = longCode(table)
+            consume(long >> 8)
+            return long & 0xFF
         }
 
-        /// Codes of 10-16 bits; an invalid code consumes 17 bits and yields symbol 0.
-        @inline(never) mutating func decodeLong(_ table: HuffmanPointers) -> Int {
+        /// (length << 8) | symbol of the code longer than 9 bits at the head of the buffer;
+        /// an invalid code has length 17 and symbol 0, as in libjpeg.
+        @inline(never) func longCode(_ table: HuffmanPointers) -> Int {
             for length in 10...16 {
                 let code = Int32(truncatingIfNeeded: buffer >> UInt64(64 - length))
                 if code <= table.maxCode[length] {
-                    consume(length)
-                    return Int(table.values[Int((code &+ table.valueOffset[length]) & 0xFF)])
+                    return length << 8 | Int(table.values[Int((code &+ table.valueOffset[length]) & 0xFF)])
                 }
             }
-            consume(17)
-            return 0
+            return 17 << 8
         }
 
         /// Skips to the next marker (T.81 B.1.1.2), leaving it in `marker`; sets `reachedEnd`
@@ -175,5 +176,70 @@ extension UInt64 {
     /// The 8 bytes at `pointer` read as a big-endian integer (no alignment needed).
     @inline(__always) init(bigEndianBytesAt pointer: UnsafePointer<UInt8>) {
         self = UInt64(bigEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
+    }
+}
+
+extension JPEG {
+    /// The hot part of a `BitReader` (buffer and bit count) as a local value: decoders keep it
+    /// in registers and touch the reader only to refill. Same semantics as the reader's methods.
+    struct BitCache {
+        var buffer: UInt64
+        var count: Int
+
+        @inline(__always) init(_ reader: BitReader) {
+            buffer = reader.buffer
+            count = reader.bitCount
+        }
+
+        @inline(__always) func store(into reader: inout BitReader) {
+            reader.buffer = buffer
+            reader.bitCount = count
+        }
+
+        @inline(__always) mutating func fill(_ n: Int, _ reader: inout BitReader) {
+            if count < n {
+                store(into: &reader)
+                reader.refill()
+                buffer = reader.buffer
+                count = reader.bitCount
+            }
+        }
+
+        @inline(__always) mutating func consume(_ n: Int) {
+            buffer <<= UInt64(truncatingIfNeeded: n)
+            count &-= n
+        }
+
+        @inline(__always) mutating func bit(_ reader: inout BitReader) -> Int {
+            fill(1, &reader)
+            let value = Int(truncatingIfNeeded: buffer >> 63)
+            consume(1)
+            return value
+        }
+
+        @inline(__always) mutating func bits(_ n: Int, _ reader: inout BitReader) -> Int {
+            fill(n, &reader)
+            let value = Int(truncatingIfNeeded: buffer >> UInt64(truncatingIfNeeded: 64 &- n))
+            consume(n)
+            return value
+        }
+
+        @inline(__always) mutating func receiveExtend(_ n: Int, _ reader: inout BitReader) -> Int {
+            let r = bits(n, &reader)
+            return r &+ (((r >> (n &- 1)) &- 1) & ((-1 << n) &+ 1))
+        }
+
+        @inline(__always) mutating func decode(_ table: HuffmanPointers, _ reader: inout BitReader) -> Int {
+            fill(17, &reader)
+            let entry = Int(table.lookup[Int(truncatingIfNeeded: buffer >> 55)])
+            if entry != 0 {
+                consume(entry >> 8)
+                return entry & 0xFF
+            }
+            reader.buffer = buffer
+            let long = reader.longCode(table)
+            consume(long >> 8)
+            return long & 0xFF
+        }
     }
 }

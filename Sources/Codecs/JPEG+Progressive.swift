@@ -127,24 +127,26 @@ extension JPEG {
                               zigzag: UnsafePointer<Int32>, endOfBandRun: inout Int,
                               _ block: UnsafeMutablePointer<Int16>) {
         if endOfBandRun > 0 { endOfBandRun -= 1; return }
+        var bits = BitCache(reader)
         var k = ss
         while k <= se {
-            let symbol = reader.decode(table)
+            let symbol = bits.decode(table, &reader)
             let run = symbol >> 4, size = symbol & 15
             if size != 0 {
                 k += run
-                let value = reader.receiveExtend(size)
+                let value = bits.receiveExtend(size, &reader)
                 block[Int(zigzag[k])] = Int16(truncatingIfNeeded: value << al)
             } else if run == 15 {
                 k += 15
             } else {
                 endOfBandRun = 1 << run
-                if run != 0 { endOfBandRun += reader.bits(run) }
+                if run != 0 { endOfBandRun += bits.bits(run, &reader) }
                 endOfBandRun -= 1
                 break
             }
             k += 1
         }
+        bits.store(into: &reader)
     }
 
     /// G.1.2.3: refinement of band Ss...Se at bit Al: correction bits for nonzero coefficients,
@@ -155,27 +157,28 @@ extension JPEG {
                                _ block: UnsafeMutablePointer<Int16>) {
         let plusOne = Int16(truncatingIfNeeded: 1 << al)
         let minusOne = Int16(truncatingIfNeeded: -1 << al)
+        var bits = BitCache(reader)
         var k = ss
         if endOfBandRun == 0 {
             while k <= se {
-                let symbol = reader.decode(table)
+                let symbol = bits.decode(table, &reader)
                 var run = symbol >> 4
                 let size = symbol & 15
                 var value: Int16 = 0
                 if size != 0 {
                     // A new coefficient always has magnitude 1 (other sizes are corrupt data,
                     // which libjpeg also reads as size 1).
-                    value = reader.bit() != 0 ? plusOne : minusOne
+                    value = bits.bit(&reader) != 0 ? plusOne : minusOne
                 } else if run != 15 {
                     endOfBandRun = 1 << run
-                    if run != 0 { endOfBandRun += reader.bits(run) }
+                    if run != 0 { endOfBandRun += bits.bits(run, &reader) }
                     break
                 }
                 // Skip `run` zero coefficients, refining nonzero ones on the way.
                 while k <= se {
                     let coefficient = block + Int(zigzag[k])
                     if coefficient.pointee != 0 {
-                        refine(&reader, coefficient, plusOne, minusOne)
+                        refine(&bits, &reader, coefficient, plusOne, minusOne)
                     } else {
                         if run == 0 { break }
                         run -= 1
@@ -189,18 +192,19 @@ extension JPEG {
         if endOfBandRun > 0 {
             while k <= se {
                 let coefficient = block + Int(zigzag[k])
-                if coefficient.pointee != 0 { refine(&reader, coefficient, plusOne, minusOne) }
+                if coefficient.pointee != 0 { refine(&bits, &reader, coefficient, plusOne, minusOne) }
                 k += 1
             }
             endOfBandRun -= 1
         }
+        bits.store(into: &reader)
     }
 
     /// One correction bit for an already nonzero coefficient: 1 increases its magnitude by 2^Al.
     @inline(__always)
-    static func refine(_ reader: inout BitReader, _ coefficient: UnsafeMutablePointer<Int16>,
+    static func refine(_ bits: inout BitCache, _ reader: inout BitReader, _ coefficient: UnsafeMutablePointer<Int16>,
                        _ plusOne: Int16, _ minusOne: Int16) {
-        if reader.bit() != 0 && coefficient.pointee & plusOne == 0 {
+        if bits.bit(&reader) != 0 && coefficient.pointee & plusOne == 0 {
             coefficient.pointee &+= coefficient.pointee >= 0 ? plusOne : minusOne
         }
     }
