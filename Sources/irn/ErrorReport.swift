@@ -1,7 +1,8 @@
 // ErrorReport: turns any error a command throws into one line of text and a hint for the user.
-// Library errors are typed (PNGError, NPYError, ...); this is the one place that knows how to
-// phrase them at the command line.
+// Library errors are typed (PNGError, JPEGError, NPYError, ...); this is the one place that
+// knows how to phrase them at the command line.
 import Codecs
+import Pipeline
 
 /// An error raised by a command itself (a missing file, a bad combination of inputs).
 struct CommandFailure: Error {
@@ -14,6 +15,28 @@ enum ErrorReport {
         switch error {
         case let failure as CommandFailure:
             return (failure.message, failure.hint)
+        case let file as FileIOError:
+            switch file {
+            case .notFound(let path): return ("no such file: \(path)", "check the path")
+            case .unreadable(let path, let reason): return ("cannot read \(path): \(reason)", "check the file's permissions")
+            case .tooLarge(let path, let size, let limit): return ("\(path) is \(size) bytes, over the \(limit)-byte limit", "is this the right file?")
+            case .unwritable(let path, let reason): return ("cannot write \(path): \(reason)", "check that the output folder is writable")
+            }
+        case let image as ImageFileError:
+            switch image {
+            case .unknownFormat(let path): return ("\(path) is not a PNG, JPEG or PNM image", "convert it to PNG or JPEG first")
+            case .unsupportedOutput(let path): return ("cannot write \(path): unsupported extension", "use .png, .ppm or .pgm")
+            }
+        case let png as PNGError:
+            return ("not a readable PNG: \(png)", "the file is damaged or uses a feature this decoder lacks; re-save it as PNG")
+        case let jpeg as JPEGError:
+            return ("not a readable JPEG: \(jpeg)", "the file is damaged or uses a feature this decoder lacks; re-save it as baseline JPEG or PNG")
+        case let pnm as PNMError:
+            return ("not a readable PPM/PGM: \(pnm)", "re-save it as binary PPM (P6) or PGM (P5)")
+        case let zip as ZipError:
+            return ("not a readable zip archive: \(zip)", "the file is damaged or truncated")
+        case let npz as NPZError:
+            return ("not a readable .npz archive: \(npz)", "write it with numpy.savez")
         case let npy as NPYError:
             return ("not a readable .npy array: \(npy)", "write arrays with numpy.save (C order, little-endian)")
         default:
