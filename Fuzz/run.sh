@@ -10,10 +10,11 @@ cd "$(dirname "$0")/.."
 name=${1:?usage: Fuzz/run.sh <name> [seconds] [libFuzzer flags...]}
 seconds=${2:-60}
 [ $# -ge 2 ] && shift 2 || shift $#
-source=$(ls Fuzz/*Fuzz.swift | while read -r f; do
+source=""
+for f in Fuzz/*Fuzz.swift; do
     base=$(basename "$f" Fuzz.swift)
-    [ "$(echo "$base" | tr 'A-Z' 'a-z')" = "$name" ] && echo "$f"
-done)
+    if [ "$(echo "$base" | tr 'A-Z' 'a-z')" = "$name" ]; then source=$f; fi
+done
 [ -n "$source" ] || { echo "no Fuzz/<Name>Fuzz.swift for '$name'" >&2; exit 2; }
 mkdir -p .build-fuzz ".build-fuzz/corpus-$name" ".build-fuzz/crashes-$name"
 echo "building $source -> .build-fuzz/$name"
