@@ -281,7 +281,7 @@ def killer(n):
 def make_argsort():
     rng = np.random.default_rng(20190601)
     cases = []
-    for n in (0, 1, 2, 3, 5, 8, 15, 16, 17, 18, 24, 31, 32, 33, 50, 64, 100, 257, 1000):
+    for n in (0, 1, 2, 3, 5, 8, 15, 16, 17, 18, 24, 31, 32, 33, 50, 64, 100, 257, 600):
         cases.append(rng.integers(0, 4, n).astype(np.float32))              # heavy ties
         cases.append(rng.integers(0, max(n // 3, 1), n).astype(np.float32))  # some ties
         cases.append(rng.random(n).astype(np.float32))                      # distinct
@@ -294,22 +294,24 @@ def make_argsort():
         with_nan[rng.random(n) < 0.1] = np.nan
         cases.append(with_nan)
     heapsorted = 0
-    for n in (40, 100, 333, 1000):
+    for n in (40, 100, 333, 600):
         values = killer(n)
         stats = {"heapsort": 0}
         introsort_argsort(values.tolist(), float_less, stats)
         assert stats["heapsort"] > 0, "adversary did not reach the heapsort fallback"
         heapsorted += 1
         cases.append(values)
-    arrays = {}
+    orders = []
     for k, values in enumerate(cases):
         order = np.argsort(values)
         twin = introsort_argsort(values.tolist(), float_less)
         if list(order) != twin:
             sys.exit("NumPy's argsort is not the introsort here (SIMD sort still active?): case %d" % k)
-        arrays["v%d" % k] = values.astype(np.float64)
-        arrays["o%d" % k] = order.astype(np.int64)
-    arrays["count"] = np.array(len(cases), np.int64)
+        orders.append(order)
+    # Cases laid end to end: case k is values[start:start + lengths[k]], start = sum of earlier lengths.
+    arrays = {"lengths": np.array([len(v) for v in cases], np.int64),
+              "values": np.concatenate([v.astype(np.float64) for v in cases]),
+              "orders": np.concatenate(orders).astype(np.int64)}
     save("numpy", "argsort", arrays)
     print("argsort: %d cases (%d reach heapsort), NumPy agrees with the introsort twin"
           % (len(cases), heapsorted))
@@ -317,19 +319,23 @@ def make_argsort():
 
 def make_reductions():
     rng = np.random.default_rng(5)
-    arrays = {}
-    lengths = list(range(0, 40)) + [63, 64, 65, 127, 128, 129, 130, 200, 255, 256, 257, 1000, 1031]
-    for k, n in enumerate(lengths):
+    lengths = list(range(0, 40)) + [63, 64, 65, 127, 128, 129, 130, 257, 1031]
+    columns = {name: [] for name in ("values", "nan", "sum", "mean", "nanmean", "mean_with_nan")}
+    for n in lengths:
         values = rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 6, n)
         with_nan = values.copy()
         with_nan[rng.random(n) < 0.2] = np.nan
-        arrays["v%d" % k] = values
-        arrays["n%d" % k] = with_nan
-        arrays["sum%d" % k] = np.float64(np.sum(values))
-        arrays["mean%d" % k] = np.float64(np.mean(values))
-        arrays["nanmean%d" % k] = np.float64(np.nanmean(with_nan))
-        arrays["mean_with_nan%d" % k] = np.float64(np.mean(with_nan))
-    arrays["count"] = np.array(len(lengths), np.int64)
+        columns["values"].append(values)
+        columns["nan"].append(np.isnan(with_nan))  # where the NaN variant holds NaN
+        columns["sum"].append(np.sum(values))
+        columns["mean"].append(np.mean(values))
+        columns["nanmean"].append(np.nanmean(with_nan))
+        columns["mean_with_nan"].append(np.mean(with_nan))
+    # Arrays laid end to end as in argsort.npz; one result per length.
+    arrays = {"lengths": np.array(lengths, np.int64),
+              "values": np.concatenate(columns["values"]), "nan": np.concatenate(columns["nan"])}
+    for name in ("sum", "mean", "nanmean", "mean_with_nan"):
+        arrays[name] = np.array(columns[name], np.float64)
     save("numpy", "reductions", arrays)
     print("reductions: %d lengths" % len(lengths))
 
