@@ -32,6 +32,7 @@ let package = Package(
     targets: [
         library("Tensors"),
         library("Codecs"),
+        library("Evaluation"),
         library("Checkpoints", ["Tensors", "Codecs"]),
         library("Instances", ["Tensors"]),
         library("Propagation", ["Tensors"]),
@@ -42,6 +43,7 @@ let package = Package(
         tests("CodecsTests", ["Codecs"]),
         tests("CheckpointsTests", ["Checkpoints"]),
         tests("InstancesTests", ["Instances"]),
+        tests("EvaluationTests", ["Evaluation"]),
         tests("PipelineTests", ["Pipeline"]),
         tests("PropagationTests", ["Propagation"]),
         tests("irnTests", ["irn"]),
