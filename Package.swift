@@ -31,10 +31,12 @@ let package = Package(
     targets: [
         library("Tensors"),
         library("Codecs"),
+        library("Propagation", ["Tensors"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
         .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
         tests("CodecsTests", ["Codecs"]),
+        tests("PropagationTests", ["Propagation"]),
         tests("irnTests", ["irn"]),
     ],
     swiftLanguageModes: [.v5]
