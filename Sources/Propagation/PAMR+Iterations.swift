@@ -150,7 +150,9 @@ extension PAMRWeights {
         (line + (margin &+ width)).update(repeating: line[margin &+ width &- 1],
                                         count: paddedWidth &- margin &- width)
         if y == 0 {
-            for r in 0 ..< margin { (plane + r &* paddedWidth).update(from: line, count: paddedWidth) }
+            for r in 0 ..< margin {
+                (plane + r &* paddedWidth).update(from: line, count: paddedWidth)
+            }
         }
         if y == height &- 1 {
             for r in margin &+ height ..< height &+ 2 &* margin {

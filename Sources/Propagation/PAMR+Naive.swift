@@ -62,7 +62,9 @@ extension PAMR {
         for plane in 0 ..< batch * channels {
             for p in 0 ..< pixels {
                 var sum: Double = 0
-                for s in 0 ..< sampleCount { sum += Double(samples[(plane * sampleCount + s) * pixels + p]) }
+                for s in 0 ..< sampleCount {
+                    sum += Double(samples[(plane * sampleCount + s) * pixels + p])
+                }
                 let mean = sum / Double(sampleCount)
                 var squares: Double = 0
                 for s in 0 ..< sampleCount {
