@@ -1,5 +1,5 @@
-// PAMR+Affinities: the per-image neighbour weights of PAMR (paper §3.3, Eqs. 5-6; DESIGN §6),
-// computed once per image because they do not change across the iterations. For each pixel:
+// PAMR+Affinities: the per-image neighbour weights of PAMR (paper §3.3, the affinity kernel and
+// its softmax; DESIGN §6), computed once per image as they do not change across iterations:
 // the unbiased standard deviation of every image channel over the 9·D dilated samples (in
 // Double, as PyTorch's std accumulates), the affinities −|I(p) − I(n)| / (1e-8 + 0.1·σ)
 // averaged over channels, and their softmax over the 8·D neighbours. Fast kernel: the image is

@@ -1,10 +1,10 @@
-// PAMR+Iterations: the propagation steps of PAMR (paper §3.3, Eq. 7; DESIGN §6): every mask
-// channel becomes Σ_n weight_n(p) · mask(p + offset_n) over the 8·D dilated neighbours, with
-// replicate padding at the borders, `iterations` times. Fast kernel: the masks live in two
-// replicate-padded buffers that swap roles each step; a step is a stencil with the per-row
-// weights (PAMR+Affinities.swift) shared by four mask channels at a time, SIMD over eight
-// pixels, threads over rows. Each thread re-pads the rows it wrote, so a step needs no second
-// pass. Plain-loop twin: PAMR+Naive.swift.
+// PAMR+Iterations: the propagation steps of PAMR (paper §3.3, the iterated update; DESIGN §6):
+// every mask channel becomes Σ_n weight_n(p) · mask(p + offset_n) over the 8·D dilated
+// neighbours, with replicate padding at the borders, `iterations` times. Fast kernel: the masks
+// live in two replicate-padded buffers that swap roles each step; a step is a stencil with the
+// per-row weights (PAMR+Affinities.swift) shared by four mask channels at a time, SIMD over
+// eight pixels, threads over rows; each thread re-pads the rows it wrote, so a step needs no
+// second pass. Plain-loop twin: PAMR+Naive.swift.
 import Tensors
 
 extension PAMRWeights {

@@ -1,4 +1,4 @@
-// PAMR+Naive: the plain-loop twin of PAMR (paper §3.3, Eqs. 5-7; DESIGN §6), written to mirror
+// PAMR+Naive: the plain-loop twin of PAMR (paper §3.3; DESIGN §6), written to mirror
 // the reference module's tensor operations one by one: for each dilation d the input is
 // replicate-padded by d and the 3 × 3 grid at spacing d is gathered into a stack of shifted
 // copies ([N, C, 9·D or 8·D, H, W]); the std, the affinities, the channel mean, the softmax and

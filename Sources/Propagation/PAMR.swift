@@ -1,9 +1,9 @@
 // PAMR: pixel-adaptive mask refinement (Araslanov & Roth, "Single-Stage Semantic Segmentation
-// from Image Labels", CVPR 2020, §3.3, Eqs. 5-7). It sharpens coarse class masks so that they
+// from Image Labels", CVPR 2020, §3.3). It sharpens coarse class masks so that they
 // follow image edges: each pixel's mask becomes an affinity-weighted average of its dilated
 // 8-neighbourhoods, repeated a fixed number of times. DESIGN §6 "PAMR" lists the facts the
 // numbers depend on. This file holds the public type and the neighbourhood geometry; the
-// affinities (Eq. 5-6) are in PAMR+Affinities.swift, the iterations (Eq. 7) in
+// affinities (kernel and softmax) are in PAMR+Affinities.swift, the iterations in
 // PAMR+Iterations.swift, and the plain-loop twin of both in PAMR+Naive.swift.
 import Tensors
 
