@@ -1,0 +1,52 @@
+// PAMRVector: the SIMD and threading plumbing of the PAMR kernels (PAMR+Affinities.swift,
+// PAMR+Iterations.swift): unaligned 8-lane loads and stores on Float pointers, and the split of
+// image rows into chunks run on Dispatch's worker threads. No paper equation here; DESIGN §7
+// ("memory-bound: SIMD over pixels, threads over channels or rows").
+import Dispatch
+
+/// Vector access and row-parallel loops of the PAMR kernels.
+enum PAMRVector {
+    /// The vector type: eight lanes fill one AVX2 register.
+    typealias Lanes = SIMD8<Float>
+
+    /// Lanes per vector.
+    static let width = 8
+
+    /// Eight floats starting at `pointer` (no alignment needed).
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Float>) -> Lanes {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
+    }
+
+    /// Stores eight floats starting at `pointer` (no alignment needed).
+    @inline(__always)
+    static func store(_ value: Lanes, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Lanes.self)
+    }
+
+    /// |x| of every lane (the sign bit cleared, exactly like the scalar `abs`).
+    @inline(__always)
+    static func magnitude(_ x: Lanes) -> Lanes {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
+    }
+
+    /// Below this many scalar operations a loop runs on the calling thread.
+    static let concurrencyThreshold = 1 << 17
+
+    /// Calls `body` on contiguous sub-ranges covering `0 ..< rows` exactly once; concurrently
+    /// when `rows · costPerRow` is large. Every row is computed by one thread with the same
+    /// arithmetic, so results never depend on the split.
+    static func forEachChunk(rows: Int, costPerRow: Int, _ body: (Range<Int>) -> Void) {
+        guard rows > 0 else { return }
+        let chunks = min(rows, 16)
+        let (work, overflow) = rows.multipliedReportingOverflow(by: max(costPerRow, 1))
+        guard chunks > 1, overflow || work >= concurrencyThreshold else {
+            body(0 ..< rows)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
+            if start < end { body(start ..< end) }
+        }
+    }
+}
