@@ -2,8 +2,9 @@
 // 8-bit, greyscale or three components) producing Codecs' Image. The marker loop of T.81 B.2
 // and E.2 (decoder control): tables, frame, scans, restart intervals, EOI. Output follows
 // libjpeg-turbo's default decode (ISLOW IDCT, fancy upsampling, integer YCbCr→RGB), as Pillow
-// gives it. Policy on damaged data: the file must reach EOI (else `truncated`); a marker met
-// inside a scan ends that segment's data and the rest reads as zeros, exactly as in libjpeg.
+// gives it. Policy on damaged data: the file must reach EOI (else `truncated`, as Pillow
+// refuses it); a marker met inside a scan ends that segment's data, the rest reads as zeros and
+// MCUs past it stay grey, and an early EOI in a progressive file gets libjpeg's block smoothing.
 
 public enum JPEG {
     /// Bounds on what one decode may allocate or do; exceeding one throws `limitExceeded`.
