@@ -8,8 +8,8 @@ extension JPEG {
     /// Natural positions of the smoothed coefficients, indexed by zigzag position 1...9.
     static let smoothedPositions = [1, 8, 16, 9, 2, 3, 10, 17, 24]
 
-    /// 5×5 DC weights (rows above to below, columns left to right) for zigzag positions 1...9
-    /// when some AC data was received...
+    /// 5×5 DC weights (rows above to below, columns left to right) for zigzag positions 1...5
+    /// when some AC data of the component was received (positions 6...9 are then left alone)...
     static let smoothingKernels: [[Int]] = [
         [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -7, 50, 0, -50, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
         [0, 0, -7, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, -50, 0, 0, 0, 0, 7, 0, 0],
