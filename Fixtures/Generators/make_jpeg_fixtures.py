@@ -141,6 +141,38 @@ skipped[pos[2] + 1] = 0xD0 + 3  # RST2 written as RST3: decoder must resynchroni
 add("rst_renumbered_420_base", bytes(skipped), "RST2 replaced by RST3 (libjpeg resync)")
 missing = rst[:pos[4]] + rst[pos[4] + 2:]
 add("rst_missing_420_base", missing, "fifth restart marker removed (libjpeg resync)")
+def early_eoi(data, cut):
+    """data[:cut] + EOI, moving the cut back until it is not inside a marker segment (Pillow,
+    like us, refuses EOI inside a segment header)."""
+    while True:
+        candidate = data[:cut] + b"\xff\xd9"
+        try:
+            with Image.open(io.BytesIO(candidate)) as im:
+                im.load()
+            return candidate
+        except OSError:
+            cut -= 1
+
+
+# Progressive files that stop early (EOI inside or between scans): libjpeg smooths the blocks
+# whose low-frequency coefficients are incomplete (jdcoefct.c block smoothing).
+prog = pillow_encode(crop(coffee, 200, 100, 48, 40), quality=90, subsampling="4:2:0", progressive=True)
+sos = [i for i in range(len(prog) - 1) if prog[i] == 0xFF and prog[i + 1] == 0xDA]
+for pct in (8, 25, 45, 65, 85):
+    cut = sos[0] + (len(prog) - sos[0]) * pct // 100
+    add("premature_eoi_prog_%02d" % pct, early_eoi(prog, cut),
+        "progressive cut at %d%% of its scan data + EOI (block smoothing)" % pct)
+for n in (2, 5, 8):
+    add("premature_eoi_prog_scan%d" % n, prog[:sos[n]] + b"\xff\xd9", "progressive, EOI after %d scans" % n)
+gprog = pillow_encode(crop(camera, 100, 100, 40, 33), quality=90, progressive=True)
+g0 = gprog.index(b"\xff\xda")
+add("premature_eoi_gray_prog_50", early_eoi(gprog, g0 + (len(gprog) - g0) // 2),
+    "greyscale progressive cut at 50% of its scan data + EOI")
+rprog = pillow_encode(crop(coffee, 200, 100, 48, 40), quality=90, subsampling="4:2:0", progressive=True,
+                      restart_marker_blocks=1)
+r0 = rprog.index(b"\xff\xda")
+add("premature_eoi_prog_rst_60", early_eoi(rprog, r0 + (len(rprog) - r0) * 6 // 10),
+    "progressive with restarts cut at 60% + EOI")
 m = crop(astronaut, 250, 250, 37, 29)
 add("astronaut_37x29_440_base", cjpeg_encode(m, ["-quality", "85", "-sample", "1x2,1x1,1x1"]), "4:4:0")
 add("astronaut_37x29_440_prog", cjpeg_encode(m, ["-quality", "85", "-sample", "1x2,1x1,1x1", "-progressive"]),

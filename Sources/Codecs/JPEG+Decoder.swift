@@ -2,8 +2,9 @@
 // 8-bit, greyscale or three components) producing Codecs' Image. The marker loop of T.81 B.2
 // and E.2 (decoder control): tables, frame, scans, restart intervals, EOI. Output follows
 // libjpeg-turbo's default decode (ISLOW IDCT, fancy upsampling, integer YCbCr→RGB), as Pillow
-// gives it. Policy on damaged data: the file must reach EOI (else `truncated`); a marker met
-// inside a scan ends that segment's data and the rest reads as zeros, exactly as in libjpeg.
+// gives it. Policy on damaged data: the file must reach EOI (else `truncated`, as Pillow
+// refuses it); a marker met inside a scan ends that segment's data, the rest reads as zeros and
+// MCUs past it stay grey, and an early EOI in a progressive file gets libjpeg's block smoothing.
 
 public enum JPEG {
     /// Bounds on what one decode may allocate or do; exceeding one throws `limitExceeded`.
@@ -58,6 +59,12 @@ public enum JPEG {
         var singleScanDone = false
         var planes: [Plane] = []
         var coefficients: [CoefficientGrid] = []
+        /// Each component's quantization table as latched at its first scan (raw values).
+        var latchedQuantization: [[UInt16]?] = []
+        /// Progressive only: which bits of which coefficients have arrived, per component.
+        var progression: [ProgressionState] = []
+        /// The MCU row of the last MCU decoded with data left (libjpeg's last_good_iMCU_row).
+        var lastGoodMCURow = 0
         /// The natural-order zigzag table with a stable address for the block decoders.
         let zigzag = Storage<Int32>(count: 80, zero: 0)
 
@@ -135,6 +142,7 @@ public enum JPEG {
                     throw JPEGError.missingTable(.quantization, index: selector, offset: scan.offset)
                 }
                 frame.components[index].quantization = table.map { Int32(Int16(truncatingIfNeeded: $0)) }
+                latchedQuantization[index] = table
             }
             self.frame = frame
             if scan.components.count > 1 {
@@ -173,7 +181,11 @@ public enum JPEG {
                 throw JPEGError.limitExceeded(.memoryBytes, value: bytes, limit: limits.maxMemoryBytes)
             }
             planes = frame.components.map { Plane(component: $0) }
+            latchedQuantization = [[UInt16]?](repeating: nil, count: frame.components.count)
             if buffered { coefficients = frame.components.map { CoefficientGrid(component: $0) } }
+            if frame.process == .progressive {
+                progression = [ProgressionState](repeating: ProgressionState(), count: frame.components.count)
+            }
         }
 
         /// The Huffman table for a scan, built on first use; sequential scans fall back to the
@@ -195,7 +207,13 @@ public enum JPEG {
         /// EOI: inverse DCT of buffered coefficients, then upsampling and colour conversion.
         private func finish(offset: Int) throws -> Image {
             guard let frame, scanCount > 0 else { throw JPEGError.noImage(offset: offset) }
-            if buffered { inverseTransformAll(frame) }
+            if buffered {
+                if let bits = smoothingBits(frame) {
+                    inverseTransformSmoothed(frame, bits: bits)
+                } else {
+                    inverseTransformAll(frame)
+                }
+            }
             let transform: ColorTransform
             if frame.components.count == 1 {
                 transform = .none

@@ -13,6 +13,7 @@ extension JPEG.Decoder {
         if ah != 0 && al != ah - 1 { bad = true }
         if al > 13 { bad = true }
         guard !bad else { throw JPEGError.invalidProgression(ss: ss, se: se, ah: ah, al: al, offset: scan.offset) }
+        noteProgression(scan)
 
         if isDC {
             var tables: [JPEG.HuffmanPointers] = []
@@ -47,8 +48,10 @@ extension JPEG.Decoder {
         var predictors = [Int](repeating: 0, count: count)
         var restart = JPEG.RestartCounter(interval: restartInterval)
         var insufficient = false
+        let rowDivisor = interleaved ? 1 : components[0].verticalSampling
         for mcuY in 0..<mcuRows {
             for mcuX in 0..<mcusPerLine {
+                if !insufficient { lastGoodMCURow = mcuY / rowDivisor }
                 if restart.beforeMCU(&reader) {
                     for i in 0..<count { predictors[i] = 0 }
                     if reader.marker == 0 { insufficient = false }
@@ -97,6 +100,7 @@ extension JPEG.Decoder {
         var insufficient = false
         for by in 0..<component.heightInBlocks {
             for bx in 0..<component.widthInBlocks {
+                if !insufficient { lastGoodMCURow = by / component.verticalSampling }
                 if restart.beforeMCU(&reader) {
                     endOfBandRun = 0
                     if reader.marker == 0 { insufficient = false }
