@@ -1,4 +1,4 @@
-"""Writes Fixtures/labels/: stage files (CAM and boundary .npz) of two small scenes and the
+"""Writes Fixtures/labels/: stage files (cam/<scene>.npz, boundary/<scene>.npz) of two small scenes and the
 semantic and instance labels the reference implementation (jiwoon-ahn/irn) makes from them.
 
 The reference is not part of this repository. Point IRN_REFERENCE at a checkout of it (the
@@ -40,7 +40,8 @@ from step import make_ins_seg_labels as ins  # noqa: E402
 os.chdir(_here)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "labels")
-os.makedirs(out, exist_ok=True)
+os.makedirs(os.path.join(out, "cam"), exist_ok=True)
+os.makedirs(os.path.join(out, "boundary"), exist_ok=True)
 BETA, EXP_TIMES, RADIUS = 10, 8, 5          # run_sample.py defaults
 SEM_BG, INS_BG = 0.25, 0.25                  # sem_seg_bg_thres, ins_seg_bg_thres
 
@@ -137,9 +138,9 @@ def instances(keys, cam, edge, dp, size):
 
 for name, scene in [("touching", touching_scene), ("smooth", smooth_scene)]:
     keys, cam, edge, dp, size = scene()
-    np.savez(os.path.join(out, f"{name}_cam.npz"), keys=keys, cam=cam, high_res=high_res(cam, size),
+    np.savez(os.path.join(out, "cam", f"{name}.npz"), keys=keys, cam=cam, high_res=high_res(cam, size),
              size=np.array(size, np.int64))
-    np.savez(os.path.join(out, f"{name}_boundary.npz"), edge=edge, dp=dp)
+    np.savez(os.path.join(out, "boundary", f"{name}.npz"), edge=edge, dp=dp)
     labels = semantic(keys, cam, edge, size)
     np.save(os.path.join(out, f"{name}_sem_seg.npy"), labels)
     detected, clusters = instances(keys, cam, edge, dp, size)

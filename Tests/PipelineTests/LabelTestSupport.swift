@@ -13,8 +13,8 @@ struct LabelScene {
 
     init(_ name: String) throws {
         self.name = name
-        cam = try CAMFile.decode(Fixtures.bytes("labels/\(name)_cam.npz"), file: "\(name)_cam.npz")
-        boundary = try BoundaryFile.decode(Fixtures.bytes("labels/\(name)_boundary.npz"), file: "\(name)_boundary.npz")
+        cam = try CAMFile.decode(Fixtures.bytes("labels/cam/\(name).npz"), file: "cam/\(name).npz")
+        boundary = try BoundaryFile.decode(Fixtures.bytes("labels/boundary/\(name).npz"), file: "boundary/\(name).npz")
     }
 
     static let names = ["touching", "smooth"]
