@@ -8,6 +8,13 @@ import Tensors
 import Propagation
 import Instances
 
+/// The instance map of a displacement field [2, h4, w4] (finite; rows then columns): centroids
+/// after `refinementSteps` moves, clustered by the regions of displacement under `clusterThreshold`.
+public func instanceMap(displacement: Tensor, refinementSteps: Int = 300, clusterThreshold: Float = 2.5) -> InstanceMap {
+    clusterCentroids(findCentroids(displacement: displacement, steps: refinementSteps), displacement: displacement,
+                     threshold: clusterThreshold)
+}
+
 /// Instances of an `imageHeight` × `imageWidth` image from `cam` [K, h4, w4] of the classes
 /// `keys`, `boundary` [h4, w4] and `displacement` [2, h4, w4] (finite; rows then columns).
 public func instanceLabels(cam: Tensor, keys: [Int], boundary: Tensor, displacement: Tensor,
@@ -16,17 +23,32 @@ public func instanceLabels(cam: Tensor, keys: [Int], boundary: Tensor, displacem
                            backgroundThreshold: Float = 0.25, refinementSteps: Int = 300,
                            clusterThreshold: Float = 2.5,
                            minimumFragmentFraction: Double = 0.01) -> DetectedInstances {
+    precondition(displacement.shape == [2] + Array(cam.shape.dropFirst()),
+                 "instanceLabels: displacement \(displacement.shape) does not match cam \(cam.shape)")
+    let instances = instanceMap(displacement: displacement, refinementSteps: refinementSteps,
+                                clusterThreshold: clusterThreshold)
+    return instanceLabels(cam: cam, keys: keys, boundary: boundary, instances: instances,
+                          imageHeight: imageHeight, imageWidth: imageWidth, beta: beta, expTimes: expTimes,
+                          radius: radius, backgroundThreshold: backgroundThreshold,
+                          minimumFragmentFraction: minimumFragmentFraction)
+}
+
+/// The steps after clustering, for an instance map already found (`instanceMap(displacement:)`);
+/// the walk holds K · instances.count maps of h4 × w4.
+public func instanceLabels(cam: Tensor, keys: [Int], boundary: Tensor, instances: InstanceMap,
+                           imageHeight: Int, imageWidth: Int,
+                           beta: Float = 10, expTimes: Int = 8, radius: Int = 5,
+                           backgroundThreshold: Float = 0.25,
+                           minimumFragmentFraction: Double = 0.01) -> DetectedInstances {
     precondition(cam.rank == 3 && cam.shape[0] == keys.count,
                  "instanceLabels: cam \(cam.shape) does not hold one map per key (\(keys.count))")
     let size = Array(cam.shape.dropFirst())
     precondition(boundary.shape == size, "instanceLabels: boundary \(boundary.shape) does not match cam \(cam.shape)")
-    precondition(displacement.shape == [2] + size,
-                 "instanceLabels: displacement \(displacement.shape) does not match cam \(cam.shape)")
+    precondition(instances.height == size[0] && instances.width == size[1],
+                 "instanceLabels: a \(instances.height)×\(instances.width) instance map does not match cam \(cam.shape)")
     guard !keys.isEmpty else {
         return DetectedInstances(height: imageHeight, width: imageWidth, scores: [], classes: [], masks: [])
     }
-    let centroids = findCentroids(displacement: displacement, steps: refinementSteps)
-    let instances = clusterCentroids(centroids, displacement: displacement, threshold: clusterThreshold)
     let instanceCAMs = separateScores(cam, by: instances)
         .reshaped([keys.count * instances.count, size[0], size[1]])
     let walk = RandomWalk(boundary: boundary, radius: radius, beta: beta)

@@ -16,7 +16,7 @@ enum InsSegCommand: IRNCommand {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let inputs = try LabelCommandInputs(arguments, spec: spec)
         let (cam, boundary) = try inputs.load()
-        let found = inputs.instances(cam, boundary)
+        let found = try inputs.instances(cam, boundary)
         try FileIO.writeAtomically(LabelFiles.instanceNPZ(found), to: inputs.outputPath("ins_seg", "npz"))
         try FileIO.writeAtomically(LabelFiles.instancePNG(found), to: inputs.outputPath("ins_seg", "png"))
         try FileIO.writeAtomically(Array(LabelFiles.instanceJSON(found, image: inputs.stem).utf8),

@@ -76,10 +76,20 @@ struct LabelCommandInputs {
                        backgroundThreshold: backgroundThreshold).labels
     }
 
-    func instances(_ cam: CAMFile, _ boundary: BoundaryFile) -> DetectedInstances {
-        instanceLabels(cam: cam.cam, keys: cam.keys, boundary: boundary.edge, displacement: boundary.displacement,
-                       imageHeight: cam.height, imageWidth: cam.width, beta: beta, expTimes: expTimes,
-                       radius: radius, backgroundThreshold: backgroundThreshold)
+    /// Most full-size walked values the instance step may hold (4 GiB of float32): a
+    /// displacement field that scatters the pixels into thousands of instances is refused.
+    static let maximumWalkedValues = 1 << 30
+
+    func instances(_ cam: CAMFile, _ boundary: BoundaryFile) throws -> DetectedInstances {
+        let map = instanceMap(displacement: boundary.displacement)
+        let values = cam.keys.count * map.count * cam.height * cam.width
+        guard values <= LabelCommandInputs.maximumWalkedValues else {
+            throw CommandFailure(message: "\(boundaryPath): the displacement field splits the image into \(map.count) instances, too many to walk (\(cam.keys.count) classes)",
+                                 hint: "check that dp holds displacements in stride-4 pixels (row, column)")
+        }
+        return instanceLabels(cam: cam.cam, keys: cam.keys, boundary: boundary.edge, instances: map,
+                              imageHeight: cam.height, imageWidth: cam.width, beta: beta, expTimes: expTimes,
+                              radius: radius, backgroundThreshold: backgroundThreshold)
     }
 
     /// Writes OUT/vis/<stem>.png when --visualize is given; returns its path.

@@ -21,7 +21,7 @@ enum SemSegCommand: IRNCommand {
         try FileIO.writeAtomically(LabelFiles.semanticPNG(labels, height: cam.height, width: cam.width), to: path)
         console.err("wrote \(path) (\(cam.width)x\(cam.height), classes \(cam.keys.map { VOCClasses.name(of: $0) }.joined(separator: ",")))")
         if inputs.visualize, let vis = try inputs.writeVisualization(cam: cam, boundary: boundary, semantic: labels,
-                                                                    instances: inputs.instances(cam, boundary)) {
+                                                                    instances: try inputs.instances(cam, boundary)) {
             console.err("wrote \(vis)")
         }
     }
