@@ -38,7 +38,7 @@ let package = Package(
         library("Propagation", ["Tensors"]),
         library("Pipeline", ["Tensors", "Codecs", "Instances", "Propagation"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
-        .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Pipeline"], swiftSettings: speed),
+        .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Instances", "Pipeline"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
         tests("CodecsTests", ["Codecs"]),
         tests("CheckpointsTests", ["Checkpoints"]),

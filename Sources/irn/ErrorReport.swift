@@ -35,6 +35,21 @@ enum ErrorReport {
             return ("not a readable PPM/PGM: \(pnm)", "re-save it as binary PPM (P6) or PGM (P5)")
         case let zip as ZipError:
             return ("not a readable zip archive: \(zip)", "the file is damaged or truncated")
+        case let stage as StageFileError:
+            switch stage {
+            case .missingArray(let file, let array):
+                return ("\(file) has no array '\(array)'", "is this the right stage file? see Docs/Formats.md")
+            case .badArray(let file, let array, let reason):
+                return ("\(file): array '\(array)' \(reason)", "the file does not follow Docs/Formats.md; remake it")
+            case .mismatch(let text):
+                return (text, "pass the CAM and boundary files of the same image")
+            }
+        case let classes as ClassListError:
+            switch classes {
+            case .empty: return ("the class list is empty", "name classes, e.g. cat,dog or 7,11")
+            case .unknownClass(let entry):
+                return ("unknown class '\(entry)'", "use VOC names (aeroplane ... tvmonitor) or indices 0...19")
+            }
         case let npz as NPZError:
             return ("not a readable .npz archive: \(npz)", "write it with numpy.savez")
         case let npy as NPYError:

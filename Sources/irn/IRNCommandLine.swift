@@ -24,6 +24,8 @@ enum IRNCommandLine {
 
     static let commands: [IRNCommand.Type] = [
         ConvertCommand.self,
+        SemSegCommand.self,
+        InsSegCommand.self,
     ]
 
     static func overview() -> String {

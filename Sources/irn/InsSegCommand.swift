@@ -1,0 +1,30 @@
+// `irn ins-seg`: instance pseudo labels of one image (IRNet §5): centroids from the displacement
+// field, instance CAMs walked over the boundary affinities, connected fragments scored. Writes
+// OUT/ins_seg/<stem>.npz (score, mask, class), .png (instance index map, 0 none, i + 1 for row
+// i) and .json (per-instance class, score, pixels) (DESIGN §4, §5). Inputs are stage files.
+import Codecs
+import Pipeline
+
+enum InsSegCommand: IRNCommand {
+    static let spec = CommandSpec(
+        name: "ins-seg",
+        summary: "Instance labels from CAM and boundary stage files (centroids + random walk)",
+        usage: "--cam C.npz --boundary B.npz --out DIR [--beta 10 --exp-times 8 --radius 5 --bg-threshold 0.25] [--visualize [--image IMG]]",
+        options: LabelCommandInputs.options,
+        examples: ["irn ins-seg --cam out/cam/2007_000032.npz --boundary out/boundary/2007_000032.npz --out out"])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws {
+        let inputs = try LabelCommandInputs(arguments, spec: spec)
+        let (cam, boundary) = try inputs.load()
+        let found = try inputs.instances(cam, boundary)
+        try FileIO.writeAtomically(LabelFiles.instanceNPZ(found), to: inputs.outputPath("ins_seg", "npz"))
+        try FileIO.writeAtomically(LabelFiles.instancePNG(found), to: inputs.outputPath("ins_seg", "png"))
+        try FileIO.writeAtomically(Array(LabelFiles.instanceJSON(found, image: inputs.stem).utf8),
+                                   to: inputs.outputPath("ins_seg", "json"))
+        console.err("wrote \(inputs.outputPath("ins_seg", "npz")) and .png/.json (\(found.count) instance\(found.count == 1 ? "" : "s"))")
+        if inputs.visualize, let vis = try inputs.writeVisualization(cam: cam, boundary: boundary,
+                                                                    semantic: inputs.semantic(cam, boundary), instances: found) {
+            console.err("wrote \(vis)")
+        }
+    }
+}
