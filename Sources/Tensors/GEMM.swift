@@ -2,7 +2,7 @@
 // leading dimensions and optional transposes: the one matrix product every conv and linear
 // layer runs on (DESIGN §7). Goto/BLIS blocking: for each NC-wide column block and KC-deep
 // slice, op(B) is packed into 16-column panels and op(A) into 6-row panels, then 6×16 register
-// tiles (GEMM+MicroKernel) sweep MC-row blocks. Workers own fixed rectangles of C and KC depends
+// tiles (GEMM+MicroKernel) sweep MC-row blocks. Tasks own disjoint rectangles of C and KC depends
 // on k only, so every element sums in the same order for any thread count (bit-identical).
 
 /// Cache blocking of the GEMM (elements). KC bounds the k-slice held per panel, MC the rows of
@@ -119,85 +119,78 @@ func gemmDriver<Source: GEMMPanelSource>(
     for jc in stride(from: 0, to: n, by: ncStep) {
         let nc = min(ncStep, n - jc)
         let columnPanels = (nc + nr - 1) / nr
-        let grid = WorkerGrid(rowPanels: rowPanels, columnPanels: columnPanels, workers: workers)
+        let grid = TileGrid(rowPanels: rowPanels, columnPanels: columnPanels, rowBlockPanels: mcPanels,
+                            workers: workers)
         for block in 0..<kBlocks {
             let pc = block * kcStep
             let kc = min(kcStep, k - pc)
             // Phase 1: pack this slice of A (all rows) and of B (this column block).
-            Parallelism.run(workers: grid.workers) { worker in
-                for panel in Parallelism.share(of: rowPanels, parts: grid.workers, index: worker) {
+            let packingTasks = workers == 1 ? 1 : 4 * workers
+            Parallelism.forEachTask(packingTasks, workers: workers) { task in
+                for panel in Parallelism.share(of: rowPanels, parts: packingTasks, index: task) {
                     GEMMPacking.packA(into: packedA + panel * mr * kc, a: a, lda: lda,
                                       transposed: transposeA, i0: panel * mr,
                                       height: min(mr, m - panel * mr), p0: pc, kc: kc)
                 }
-                for panel in Parallelism.share(of: columnPanels, parts: grid.workers, index: worker) {
+                for panel in Parallelism.share(of: columnPanels, parts: packingTasks, index: task) {
                     source.pack(into: packedB + panel * nr * kc, p0: pc, kc: kc,
                                 j0: jc + panel * nr, width: min(nr, nc - panel * nr))
                 }
             }
-            // Phase 2: each worker sweeps its own rectangle of C.
+            // Phase 2: tiles of C, one (row block, column chunk) rectangle per task.
             let isFirst = block == 0, isLast = block == kBlocks - 1
             let store = GEMMStore(alpha: alpha, beta: isFirst ? beta : 1,
                                   bias: isLast ? rowBias : nil, relu: isLast && relu)
-            Parallelism.run(workers: grid.workers) { worker in
-                let (rows, columns) = grid.rectangle(of: worker)
-                var ic = rows.lowerBound
-                while ic < rows.upperBound {
-                    let icEnd = min(ic + mcPanels, rows.upperBound)
-                    for jp in columns {
-                        let bPanel = packedB + jp * nr * kc
-                        let j = jc + jp * nr
-                        let width = min(nr, n - j)
-                        for ip in ic..<icEnd {
-                            let i = ip * mr
-                            var tileStore = store
-                            tileStore.bias = store.bias.map { $0 + i }
-                            MicroKernel.run(kc: kc, a: packedA + ip * mr * kc, b: bPanel,
-                                            c: c + i * ldc + j, ldc: ldc,
-                                            rowCount: min(mr, m - i), columnCount: width,
-                                            store: tileStore)
-                        }
+            Parallelism.forEachTask(grid.taskCount, workers: workers) { task in
+                let (rows, columns) = grid.rectangle(of: task)
+                for jp in columns {
+                    let bPanel = packedB + jp * nr * kc
+                    let j = jc + jp * nr
+                    let width = min(nr, n - j)
+                    for ip in rows {
+                        let i = ip * mr
+                        var tileStore = store
+                        tileStore.bias = store.bias.map { $0 + i }
+                        MicroKernel.run(kc: kc, a: packedA + ip * mr * kc, b: bPanel,
+                                        c: c + i * ldc + j, ldc: ldc,
+                                        rowCount: min(mr, m - i), columnCount: width,
+                                        store: tileStore)
                     }
-                    ic = icEnd
                 }
             }
         }
     }
 }
 
-/// A split of the tile grid (rowPanels × columnPanels) into rectangles, one per worker: the
-/// factorisation workers = rowParts × columnParts whose largest rectangle is smallest.
+/// The tasks of one k-slice: row blocks of MC rows (the A block that stays in L2) times chunks
+/// of column panels, enough of them to keep every worker busy.
 @usableFromInline
-struct WorkerGrid {
+struct TileGrid {
     let rowPanels: Int, columnPanels: Int
-    let rowParts: Int, columnParts: Int
-    var workers: Int { rowParts * columnParts }
+    let rowBlockPanels: Int, rowBlocks: Int
+    let columnChunks: Int
 
-    init(rowPanels: Int, columnPanels: Int, workers requested: Int) {
+    init(rowPanels: Int, columnPanels: Int, rowBlockPanels: Int, workers: Int) {
         self.rowPanels = rowPanels
         self.columnPanels = columnPanels
-        var best = (rows: 1, columns: 1, cost: rowPanels * columnPanels)
-        // The most workers (up to the request) that factor into a grid fitting the tiles.
-        search: for workers in stride(from: max(1, requested), through: 2, by: -1) {
-            var found = false
-            for rows in 1...workers where workers % rows == 0 {
-                let columns = workers / rows
-                guard rows <= rowPanels, columns <= columnPanels else { continue }
-                let cost = ((rowPanels + rows - 1) / rows) * ((columnPanels + columns - 1) / columns)
-                if !found || cost < best.cost || (cost == best.cost && rows > best.rows) {
-                    best = (rows, columns, cost)
-                    found = true
-                }
-            }
-            if found { break search }
+        self.rowBlockPanels = rowBlockPanels
+        rowBlocks = (rowPanels + rowBlockPanels - 1) / rowBlockPanels
+        if workers <= 1 {
+            columnChunks = 1
+        } else {
+            // About eight tasks per worker, but no chunk narrower than four panels (64 columns).
+            let wanted = (8 * workers + rowBlocks - 1) / rowBlocks
+            columnChunks = max(1, min(wanted, columnPanels / 4))
         }
-        rowParts = best.rows
-        columnParts = best.columns
     }
 
-    /// Row panels and column panels of one worker's rectangle.
-    func rectangle(of worker: Int) -> (rows: Range<Int>, columns: Range<Int>) {
-        (Parallelism.share(of: rowPanels, parts: rowParts, index: worker / columnParts),
-         Parallelism.share(of: columnPanels, parts: columnParts, index: worker % columnParts))
+    var taskCount: Int { rowBlocks * columnChunks }
+
+    /// Row panels and column panels of one task.
+    func rectangle(of task: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+        let rowBlock = task / columnChunks, chunk = task % columnChunks
+        let rowStart = rowBlock * rowBlockPanels
+        return (rowStart..<min(rowPanels, rowStart + rowBlockPanels),
+                Parallelism.share(of: columnPanels, parts: columnChunks, index: chunk))
     }
 }

@@ -1,5 +1,5 @@
 // Parallelism: the process-wide worker count of the numeric kernels, and the one helper that
-// splits work among that many workers with DispatchQueue.concurrentPerform.
+// runs independent tasks on that many workers with DispatchQueue.concurrentPerform.
 // Kernels partition their output so that each element is computed by exactly one worker in a
 // fixed order, so results are bit-identical for every thread count (DESIGN §7).
 import Dispatch
@@ -26,14 +26,21 @@ public enum Parallelism {
     /// `threadCount`, clamped to at least 1.
     @inlinable public static var workers: Int { max(1, threadCount) }
 
-    /// Runs `body(worker)` for worker in 0..<count, concurrently when count > 1. Each worker is
-    /// one iteration of concurrentPerform, so a worker's share of the work is fixed by its index.
+    /// Runs `body(task)` for every task in 0..<count on `workers` threads. With as many workers
+    /// as processors the tasks are handed out dynamically (concurrentPerform's shared counter),
+    /// which keeps both cores busy when another process takes time from one; with fewer, each
+    /// worker takes a fixed contiguous share. Tasks must write disjoint outputs.
     @inlinable
-    public static func run(workers count: Int, _ body: (Int) -> Void) {
-        if count <= 1 {
-            body(0)
-        } else {
+    public static func forEachTask(_ count: Int, workers: Int = Parallelism.workers, _ body: (Int) -> Void) {
+        if workers <= 1 || count <= 1 {
+            for task in 0..<count { body(task) }
+        } else if workers >= processorCount {
             DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        } else {
+            let parts = min(workers, count)
+            DispatchQueue.concurrentPerform(iterations: parts) { worker in
+                for task in share(of: count, parts: parts, index: worker) { body(task) }
+            }
         }
     }
 

@@ -70,6 +70,8 @@ struct BenchResult {
     let shape: String
     let milliseconds: Double
     let gflops: Double
+    /// Sizes of the case for scripts (m, n, k or the conv parameters), in JSON only.
+    var parameters: [(String, Int)] = []
 
     static let header = "name                          shape                              ms    GFLOP/s"
 
@@ -82,9 +84,11 @@ struct BenchResult {
         func quoted(_ s: String) -> String {
             "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
-        let entries = results.map {
-            "    {\"name\": \(quoted($0.name)), \"shape\": \(quoted($0.shape)), "
-                + "\"ms\": \(String(format: "%.4f", $0.milliseconds)), \"gflops\": \(String(format: "%.2f", $0.gflops))}"
+        let entries = results.map { result in
+            let parameters = result.parameters.map { ", \(quoted($0.0)): \($0.1)" }.joined()
+            return "    {\"name\": \(quoted(result.name)), \"shape\": \(quoted(result.shape))\(parameters), "
+                + "\"ms\": \(String(format: "%.4f", result.milliseconds)), "
+                + "\"gflops\": \(String(format: "%.2f", result.gflops))}"
         }
         return """
             {
@@ -93,6 +97,7 @@ struct BenchResult {
               "processors": \(machine.processors),
               "threads": \(machine.threads),
               "build": \(quoted(machine.build)),
+              "commit": \(machine.commit.map(quoted) ?? "null"),
               "results": [
             \(entries.joined(separator: ",\n"))
               ]
@@ -125,6 +130,7 @@ enum GEMMBench {
         }
         let flops = 2 * Double(size) * Double(size) * Double(size)
         return BenchResult(name: "gemm \(size)", shape: "\(size)x\(size)x\(size)",
-                           milliseconds: seconds * 1e3, gflops: flops / seconds * 1e-9)
+                           milliseconds: seconds * 1e3, gflops: flops / seconds * 1e-9,
+                           parameters: [("m", size), ("n", size), ("k", size)])
     }
 }

@@ -66,6 +66,9 @@ enum ConvBench {
         }
         precondition(output.shape == [batch, shape.outChannels, shape.outputSize, shape.outputSize])
         return BenchResult(name: shape.name, shape: shape.shape + (batch > 1 ? " x\(batch)" : ""),
-                           milliseconds: seconds * 1e3, gflops: shape.flops * Double(batch) / seconds * 1e-9)
+                           milliseconds: seconds * 1e3, gflops: shape.flops * Double(batch) / seconds * 1e-9,
+                           parameters: [("batch", batch), ("in_channels", shape.inChannels),
+                                        ("out_channels", shape.outChannels), ("kernel", shape.kernel),
+                                        ("stride", shape.stride), ("padding", shape.padding), ("size", shape.size)])
     }
 }
