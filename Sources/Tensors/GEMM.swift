@@ -113,7 +113,7 @@ func gemmDriver<Source: GEMMPanelSource>(
 
     let bPanelsMax = (ncStep + nr - 1) / nr
     let workspace = workspace ?? GEMMWorkspace()
-    workspace.reserve(a: rowPanels * mr * kcStep, b: bPanelsMax * nr * kcStep)
+    workspace.reserve(a: rowPanels * mr * kcStep, b: bPanelsMax * PanelRow.panelStride(kc: kcStep))
     let packedA = workspace.packedA, packedB = workspace.packedB
 
     for jc in stride(from: 0, to: n, by: ncStep) {
@@ -132,10 +132,8 @@ func gemmDriver<Source: GEMMPanelSource>(
                                       transposed: transposeA, i0: panel * mr,
                                       height: min(mr, m - panel * mr), p0: pc, kc: kc)
                 }
-                for panel in Parallelism.share(of: columnPanels, parts: packingTasks, index: task) {
-                    source.pack(into: packedB + panel * nr * kc, p0: pc, kc: kc,
-                                j0: jc + panel * nr, width: min(nr, nc - panel * nr))
-                }
+                source.pack(into: packedB, p0: pc, kc: kc,
+                            rows: Parallelism.share(of: kc, parts: packingTasks, index: task), j0: jc, nc: nc)
             }
             // Phase 2: tiles of C, one (row block, column chunk) rectangle per task.
             let isFirst = block == 0, isLast = block == kBlocks - 1
@@ -144,7 +142,7 @@ func gemmDriver<Source: GEMMPanelSource>(
             Parallelism.forEachTask(grid.taskCount, workers: workers) { task in
                 let (rows, columns) = grid.rectangle(of: task)
                 for jp in columns {
-                    let bPanel = packedB + jp * nr * kc
+                    let bPanel = packedB + jp * PanelRow.panelStride(kc: kc)
                     let j = jc + jp * nr
                     let width = min(nr, n - j)
                     for ip in rows {

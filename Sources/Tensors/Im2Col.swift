@@ -66,7 +66,10 @@ public func im2col(_ image: UnsafePointer<Float>, geometry g: Conv2DGeometry,
     }
 }
 
-/// The im2col matrix of one image as a source of packed GEMM panels.
+/// The im2col matrix of one image as a source of packed GEMM panels. Each row of a slice is
+/// built as a line — per output row, a shifted (stride 1) or decimated (stride 2) copy of one
+/// input row with zeros where the kernel tap falls in the padding — then scattered into the
+/// 16-column panels, so packing runs at SIMD copy speed.
 @usableFromInline
 struct Im2ColPanelSource: GEMMPanelSource {
     let image: UnsafePointer<Float>
@@ -78,101 +81,57 @@ struct Im2ColPanelSource: GEMMPanelSource {
     }
 
     @usableFromInline
-    func pack(into panel: UnsafeMutablePointer<Float>, p0: Int, kc: Int, j0: Int, width: Int) {
-        let outW = g.outputWidth
-        let oy0 = j0 / outW, ox0 = j0 - oy0 * outW
-        if ox0 + width <= outW {
-            packOneRow(into: panel, p0: p0, kc: kc, oy: oy0, ox0: ox0, width: width)
-        } else {
-            packAnyColumns(into: panel, p0: p0, kc: kc, j0: j0, width: width)
+    func pack(into packed: UnsafeMutablePointer<Float>, p0: Int, kc: Int, rows: Range<Int>, j0: Int, nc: Int) {
+        let panelStride = PanelRow.panelStride(kc: kc)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: PanelRow.columnsPerPass) { buffer in
+            let line = buffer.baseAddress!
+            for start in stride(from: 0, to: nc, by: PanelRow.columnsPerPass) {
+                let count = min(PanelRow.columnsPerPass, nc &- start)
+                let panels = packed + (start / 16) &* panelStride
+                for p in rows {
+                    buildLine(line, row: p0 &+ p, j0: j0 &+ start, nc: count)
+                    PanelRow.scatter(line, into: panels, row: p, kc: kc, nc: count)
+                }
+            }
         }
     }
 
-    /// Panel whose columns are consecutive pixels of one output row: each k-row reads one input
-    /// row at x = ox0·sw − pw + kx·dw + jj·sw, copied with SIMD where it lies inside the image.
+    /// Columns j0 ..< j0+nc of im2col row `row` into `line`.
     @inline(__always)
-    private func packOneRow(into panel: UnsafeMutablePointer<Float>, p0: Int, kc: Int,
-                            oy: Int, ox0: Int, width: Int) {
+    func buildLine(_ line: UnsafeMutablePointer<Float>, row: Int, j0: Int, nc: Int) {
         let kh = g.kernelHeight, kw = g.kernelWidth, h = g.height, w = g.width
-        let sx = g.strideX, dy = g.dilationY, dx = g.dilationX
-        let iyBase = oy &* g.strideY &- g.paddingY
-        let ixBase = ox0 &* sx &- g.paddingX
+        let outW = g.outputWidth, sx = g.strideX
         let taps = kh &* kw
-        var c = p0 / taps
-        let rest = p0 - c &* taps
-        var ky = rest / kw
-        var kx = rest - ky &* kw
-        var target = panel
-        for _ in 0..<kc {
-            let iy = iyBase &+ ky &* dy
-            let ix0 = ixBase &+ kx &* dx
-            let out = UnsafeMutableRawPointer(target)
+        let c = row / taps
+        let ky = (row &- c &* taps) / kw
+        let kx = row &- c &* taps &- ky &* kw
+        // Input x of output column ox is ox·sx + shift; the valid columns are lo ..< hi.
+        let shift = kx &* g.dilationX &- g.paddingX
+        let lo = shift >= 0 ? 0 : (sx &- 1 &- shift) / sx
+        let hi = w &- shift > 0 ? (w &- 1 &- shift) / sx &+ 1 : 0
+        let plane = image + c &* h &* w
+        var oy = j0 / outW
+        var ox = j0 &- oy &* outW
+        var out = line
+        var remaining = nc
+        while remaining > 0 {
+            let count = min(outW &- ox, remaining)
+            let iy = oy &* g.strideY &- g.paddingY &+ ky &* g.dilationY
             if iy < 0 || iy >= h {
-                out.storeBytes(of: Lane(), as: Lane.self)
-                out.storeBytes(of: Lane(), toByteOffset: 32, as: Lane.self)
+                PanelRow.zero(out, count)
             } else {
-                let row = image + (c &* h &+ iy) &* w
-                if width == 16 && sx == 1 && ix0 >= 0 && ix0 &+ 16 <= w {
-                    let source = UnsafeRawPointer(row + ix0)
-                    out.storeBytes(of: source.loadUnaligned(as: Lane.self), as: Lane.self)
-                    out.storeBytes(of: source.loadUnaligned(fromByteOffset: 32, as: Lane.self),
-                                   toByteOffset: 32, as: Lane.self)
-                } else if width == 16 && sx == 2 && ix0 >= 0 && ix0 &+ 32 <= w {
-                    let source = UnsafeRawPointer(row + ix0)
-                    let low = SIMD16<Float>(lowHalf: source.loadUnaligned(as: Lane.self),
-                                            highHalf: source.loadUnaligned(fromByteOffset: 32, as: Lane.self))
-                    let high = SIMD16<Float>(lowHalf: source.loadUnaligned(fromByteOffset: 64, as: Lane.self),
-                                             highHalf: source.loadUnaligned(fromByteOffset: 96, as: Lane.self))
-                    out.storeBytes(of: low.evenHalf, as: Lane.self)
-                    out.storeBytes(of: high.evenHalf, toByteOffset: 32, as: Lane.self)
-                } else {
-                    var ix = ix0
-                    for jj in 0..<16 {
-                        target[jj] = jj < width && ix >= 0 && ix < w ? row[ix] : 0
-                        ix &+= sx
-                    }
-                }
+                let end = ox &+ count
+                let first = min(max(lo, ox), end)
+                let last = max(min(hi, end), first)
+                PanelRow.zero(out, first &- ox)
+                PanelRow.copy(plane + (iy &* w &+ first &* sx &+ shift), stride: sx,
+                              to: out + (first &- ox), last &- first)
+                PanelRow.zero(out + (last &- ox), end &- last)
             }
-            target += 16
-            kx &+= 1
-            if kx == kw {
-                kx = 0
-                ky &+= 1
-                if ky == kh { ky = 0; c &+= 1 }
-            }
-        }
-    }
-
-    /// Panel whose columns wrap to the next output row: per-column coordinates.
-    private func packAnyColumns(into panel: UnsafeMutablePointer<Float>, p0: Int, kc: Int,
-                                j0: Int, width: Int) {
-        let kh = g.kernelHeight, kw = g.kernelWidth, h = g.height, w = g.width
-        let outW = g.outputWidth
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 32) { origin in
-            for jj in 0..<width {
-                let j = j0 + jj
-                let oy = j / outW, ox = j - oy * outW
-                origin[2 * jj] = oy * g.strideY - g.paddingY
-                origin[2 * jj + 1] = ox * g.strideX - g.paddingX
-            }
-            let taps = kh * kw
-            for p in 0..<kc {
-                let row = p0 + p
-                let c = row / taps
-                let ky = (row - c * taps) / kw
-                let kx = row - c * taps - ky * kw
-                let target = panel + p * 16
-                let plane = image + c * h * w
-                for jj in 0..<16 {
-                    var value: Float = 0
-                    if jj < width {
-                        let iy = origin[2 * jj] + ky * g.dilationY
-                        let ix = origin[2 * jj + 1] + kx * g.dilationX
-                        if iy >= 0 && iy < h && ix >= 0 && ix < w { value = plane[iy * w + ix] }
-                    }
-                    target[jj] = value
-                }
-            }
+            out += count
+            remaining &-= count
+            oy &+= 1
+            ox = 0
         }
     }
 }

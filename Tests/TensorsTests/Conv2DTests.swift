@@ -47,6 +47,12 @@ final class Conv2DTests: XCTestCase {
         print("conv2d vs naive: \(count) geometries, max |difference| \(worst)")
     }
 
+    /// The kc×16 values of each packed panel, without the padding between panels.
+    private func panelContents(_ packed: [Float], kc: Int, panels: Int) -> [Float] {
+        let stride = PanelRow.panelStride(kc: kc)
+        return (0..<panels).flatMap { q in packed[q * stride ..< q * stride + 16 * kc] }
+    }
+
     func testIm2ColPanelsEqualExplicitIm2Col() {
         // Every packed panel from the image must equal the same panel packed from the explicit
         // im2col matrix, bit for bit, including panels that wrap rows and hit the padding.
@@ -58,6 +64,8 @@ final class Conv2DTests: XCTestCase {
             Conv2DGeometry(channels: 5, height: 11, width: 50, kernel: (3, 2), stride: (1, 2), padding: (2, 0),
                            dilation: (2, 3)),
             Conv2DGeometry(channels: 6, height: 8, width: 33, kernel: (1, 1), stride: (2, 2)),
+            Conv2DGeometry(channels: 2, height: 10, width: 64, kernel: (5, 5), stride: (3, 3), padding: (2, 2)),
+            Conv2DGeometry(channels: 3, height: 6, width: 130, kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
         ]
         for g in geometries {
             let image = random.tensor(shape: [g.channels, g.height, g.width], scale: 1).scalars
@@ -67,25 +75,58 @@ final class Conv2DTests: XCTestCase {
                 matrix.withUnsafeBufferPointer { matrix in
                     let direct = Im2ColPanelSource(image: image.baseAddress!, geometry: g)
                     let explicit = MatrixPanelSource(base: matrix.baseAddress!, ld: g.outputPixels, transposed: false)
-                    var fromImage = [Float](repeating: .nan, count: 16 * g.patchSize)
-                    var fromMatrix = [Float](repeating: .nan, count: 16 * g.patchSize)
-                    for j0 in stride(from: 0, to: g.outputPixels, by: 16) {
-                        let width = min(16, g.outputPixels - j0)
+                    // Slices starting at several rows and columns (mid-row, wrapping rows, a
+                    // ragged last panel), packed in two row ranges as two workers would.
+                    let columnStarts = [0, 5, g.outputWidth, g.outputPixels / 2].filter { $0 < g.outputPixels }
+                    for j0 in columnStarts {
                         for p0 in Set([0, min(2, g.patchSize - 1)]) {
-                            let kc = g.patchSize - p0
-                            fromImage.withUnsafeMutableBufferPointer {
-                                direct.pack(into: $0.baseAddress!, p0: p0, kc: kc, j0: j0, width: width)
+                            let kc = g.patchSize - p0, nc = g.outputPixels - j0
+                            let size = PanelRow.panelStride(kc: kc) * ((nc + 15) / 16)
+                            var fromImage = [Float](repeating: .nan, count: size)
+                            var fromMatrix = [Float](repeating: .nan, count: size)
+                            for rows in [0..<kc / 2, kc / 2..<kc] {
+                                fromImage.withUnsafeMutableBufferPointer {
+                                    direct.pack(into: $0.baseAddress!, p0: p0, kc: kc, rows: rows, j0: j0, nc: nc)
+                                }
+                                fromMatrix.withUnsafeMutableBufferPointer {
+                                    explicit.pack(into: $0.baseAddress!, p0: p0, kc: kc, rows: rows, j0: j0, nc: nc)
+                                }
                             }
-                            fromMatrix.withUnsafeMutableBufferPointer {
-                                explicit.pack(into: $0.baseAddress!, p0: p0, kc: kc, j0: j0, width: width)
-                            }
-                            XCTAssertEqual(Array(fromImage[0..<16 * kc]), Array(fromMatrix[0..<16 * kc]),
-                                           "\(g) panel at column \(j0), row \(p0)")
+                            let image = panelContents(fromImage, kc: kc, panels: (nc + 15) / 16)
+                            XCTAssertFalse(image.contains { $0.isNaN }, "\(g) slice \(p0), \(j0) left holes")
+                            XCTAssertEqual(image, panelContents(fromMatrix, kc: kc, panels: (nc + 15) / 16),
+                                           "\(g) slice at row \(p0), column \(j0)")
                         }
                     }
                 }
             }
         }
+    }
+
+    func testTransposedMatrixPanelsEqualPlainPanels() {
+        // The transposed matrix source must pack the same panels as the plain one.
+        var random = SeededRandom(seed: 13)
+        let k = 21, n = 37
+        let b = random.tensor(shape: [k, n], scale: 1).scalars
+        var bt = [Float](repeating: 0, count: n * k)
+        for p in 0..<k { for j in 0..<n { bt[j * k + p] = b[p * n + j] } }
+        let size = PanelRow.panelStride(kc: k) * 3
+        var plain = [Float](repeating: .nan, count: size), transposed = plain
+        b.withUnsafeBufferPointer { b in
+            bt.withUnsafeBufferPointer { bt in
+                plain.withUnsafeMutableBufferPointer {
+                    MatrixPanelSource(base: b.baseAddress!, ld: n, transposed: false)
+                        .pack(into: $0.baseAddress!, p0: 0, kc: k, rows: 0..<k, j0: 0, nc: n)
+                }
+                transposed.withUnsafeMutableBufferPointer {
+                    MatrixPanelSource(base: bt.baseAddress!, ld: k, transposed: true)
+                        .pack(into: $0.baseAddress!, p0: 0, kc: k, rows: 0..<k, j0: 0, nc: n)
+                }
+            }
+        }
+        let plainContents = panelContents(plain, kc: k, panels: 3)
+        XCTAssertFalse(plainContents.contains { $0.isNaN })
+        XCTAssertEqual(plainContents, panelContents(transposed, kc: k, panels: 3))
     }
 
     func testBatchNormFoldingMatchesConvThenNorm() {
