@@ -35,6 +35,7 @@ let package = Package(
         library("Checkpoints", ["Tensors", "Codecs"]),
         library("Instances", ["Tensors"]),
         library("Pipeline", ["Tensors", "Codecs", "Instances"]),
+        library("Training", ["Tensors"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
         .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Pipeline"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
@@ -42,6 +43,7 @@ let package = Package(
         tests("CheckpointsTests", ["Checkpoints"]),
         tests("InstancesTests", ["Instances"]),
         tests("PipelineTests", ["Pipeline"]),
+        tests("TrainingTests", ["Training"]),
         tests("irnTests", ["irn"]),
     ],
     swiftLanguageModes: [.v5]
