@@ -213,19 +213,23 @@ def label_map(rng, height, width):
     return labels
 
 
-# IRN loss: (case, seed, radius, batch, height, width). Draw order: for each image its label map
-# (label_map above), then edge logits (batch, 1, h, w) scale 4, displacement (batch, 2, h, w) scale 3.
+# IRN loss: (case, seed, radius, batch, height, width, ties). Draw order: for each image its label
+# map (label_map above), then edge logits (batch, 1, h, w) scale 4 (with ties: floored, so paths
+# hold equal maxima and max_pool2d's first-maximum rule decides which pixel gets the gradient),
+# displacement (batch, 2, h, w) scale 3.
 IRN_LOSS = [
-    ("r5_16x16", 81, 5, 2, 16, 16),
-    ("r10_24x24", 82, 10, 1, 24, 24),
+    ("r5_16x16", 81, 5, 2, 16, 16, False),
+    ("r10_24x24", 82, 10, 1, 24, 24, False),
+    ("r5_16x21_ties", 85, 5, 2, 16, 21, True),
 ]
 
 
 def irn_loss(indexing, resnet50_irn, dataloader):
-    for case, seed, radius, batch, height, width in IRN_LOSS:
+    for case, seed, radius, batch, height, width, ties in IRN_LOSS:
         rng = SeededRandom(seed)
         maps = np.stack([label_map(rng, height, width) for _ in range(batch)])
-        edge = leaf(rng.symmetric((batch, 1, height, width), 4.0))
+        logits = rng.symmetric((batch, 1, height, width), 4.0)
+        edge = leaf(np.floor(logits) if ties else logits)
         dp = leaf(rng.symmetric((batch, 2, height, width), 3.0))
 
         path_index = indexing.PathIndex(radius=radius, default_size=(height, width))

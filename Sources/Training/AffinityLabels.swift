@@ -25,13 +25,22 @@ public struct AffinityLabels: Sendable {
         precondition(labelMap.count == pairs.height * pairs.width,
                      "AffinityLabels: label map of \(labelMap.count) pixels is not \(pairs.height)×\(pairs.width)")
         var labels = [AffinityLabel](repeating: .ignored, count: pairs.directions.count * pairs.sourceCount)
-        for (d, offset) in pairs.directions.enumerated() {
-            let step = offset.dy * pairs.width + offset.dx
-            for s in 0..<pairs.sourceCount {
-                let source = pairs.sourceIndex(s)
-                let a = Int(labelMap[source]), b = Int(labelMap[source + step])
-                guard a < classCount && b < classCount else { continue }
-                labels[d * pairs.sourceCount + s] = a != b ? .negative : (a == 0 ? .backgroundPositive : .foregroundPositive)
+        labelMap.withUnsafeBufferPointer { map in
+            labels.withUnsafeMutableBufferPointer { labels in
+                var pair = 0
+                for offset in pairs.directions {
+                    let step = offset.dy * pairs.width + offset.dx
+                    for row in 0..<pairs.sourceRows {
+                        let firstSource = row * pairs.width + pairs.radiusFloor
+                        for source in firstSource..<(firstSource + pairs.sourceColumns) {
+                            let a = Int(map[source]), b = Int(map[source + step])
+                            if a < classCount && b < classCount {
+                                labels[pair] = a != b ? .negative : (a == 0 ? .backgroundPositive : .foregroundPositive)
+                            }
+                            pair += 1
+                        }
+                    }
+                }
             }
         }
         self.labels = labels

@@ -1,7 +1,7 @@
 // AffinityLoss: the inter-pixel affinity terms of IRNet's training loss (IRNet §4.2, Eq. 2-4;
-// reference `net/resnet50_irn.py` AffinityDisplacementLoss.to_affinity and forward, weighted as
-// in `step/train_irn.py`; DESIGN §6). With B = σ(edge logits), a pair's affinity is
-//   a = 1 − max over its path of B   (the first maximum in path order wins, as max_pool2d's),
+// reference `net/resnet50_irn.py` AffinityDisplacementLoss.forward, weighted as in
+// `step/train_irn.py`; DESIGN §6). With B = σ(edge logits), a pair's affinity is
+//   a = 1 − max over its path of B   (PathMaxima.swift: the first maximum in path order wins),
 // its positive loss −log(a + 1e-5) and its negative loss −log(1 + 1e-5 − a), all in Float.
 // Backward: ∂(−log(a + 1e-5))/∂max = 1/(a + 1e-5), ∂(−log(1 + 1e-5 − a))/∂max = −1/(1 + 1e-5 − a),
 // sent to the winning path pixel only; then ∂B/∂logit = B·(1 − B).
@@ -16,42 +16,6 @@ import ucrt
 #endif
 import Tensors
 
-/// The reference's `to_affinity`: for an edge map (boundary probabilities, [N, 1, H, W] or
-/// [N, H, W]) the affinity 1 − max over the path of every pair, as [N, directions, sources].
-public func pathAffinities(edge: Tensor, pairs: AffinityPairs) -> Tensor {
-    let batch = checkMap(edge, pairs, channels: 1, "pathAffinities: edge")
-    let pixels = pairs.height * pairs.width, sources = pairs.sourceCount
-    var result = Tensor(shape: [batch, pairs.directions.count, sources])
-    for n in 0..<batch {
-        for d in pairs.directions.indices {
-            let offsets = pairs.paths[d].map { $0.dy * pairs.width + $0.dx }
-            for s in 0..<sources {
-                let (maximum, _) = pathMaximum(edge.scalars, base: n * pixels + pairs.sourceIndex(s), offsets: offsets)
-                result.scalars[(n * pairs.directions.count + d) * sources + s] = 1 - maximum
-            }
-        }
-    }
-    return result
-}
-
-/// The largest of values[base + offsets[k]] and its index, scanning k upwards and replacing the
-/// maximum only by a greater value or a NaN (PyTorch's max-pool rule).
-@inline(__always)
-func pathMaximum<C: RandomAccessCollection>(_ values: C, base: Int, offsets: [Int]) -> (Float, Int)
-    where C.Element == Float, C.Index == Int {
-    var best = base + offsets[0]
-    var maximum = values[best]
-    for k in 1..<offsets.count {
-        let index = base + offsets[k]
-        let value = values[index]
-        if value > maximum || value.isNaN {
-            maximum = value
-            best = index
-        }
-    }
-    return (maximum, best)
-}
-
 /// Sums of each affinity loss over the pairs of its kind.
 struct AffinityLossSums {
     var backgroundPositive = 0.0, foregroundPositive = 0.0, negative = 0.0
@@ -65,42 +29,50 @@ struct AffinityCoefficients {
 /// The affinity loss sums of one image's labelled pairs (edge: its H×W boundary probabilities),
 /// and their gradient with respect to the probabilities: each pair's loss, times the weight of
 /// its term in the total loss (`coefficients`), is differentiated and the derivative added to
-/// `edgeGradient` at the pair's winning path pixel.
+/// `edgeGradient` at the pair's winning path pixel. Pairs are visited direction by direction,
+/// one source row at a time (PathOffsets.rowMaxima).
 func accumulateAffinityLoss(edge: UnsafePointer<Float>, labels: [AffinityLabel], pairs: AffinityPairs,
-                            coefficients: AffinityCoefficients,
+                            paths: PathOffsets, coefficients: AffinityCoefficients,
                             edgeGradient: UnsafeMutablePointer<Float>) -> AffinityLossSums {
     var sums = AffinityLossSums()
-    let sources = pairs.sourceCount
-    let pixels = pairs.height * pairs.width
-    let values = UnsafeBufferPointer(start: edge, count: pixels)
+    let sources = pairs.sourceCount, columns = pairs.sourceColumns
     let epsilon: Float = 1e-5
     let onePlusEpsilon = Float(1.0 + 1e-5)
+    let maxima = UnsafeMutablePointer<Float>.allocate(capacity: columns)
+    let winners = UnsafeMutablePointer<Int32>.allocate(capacity: columns)
+    defer {
+        maxima.deallocate()
+        winners.deallocate()
+    }
     labels.withUnsafeBufferPointer { labels in
+        let labels = labels.baseAddress!
         for d in pairs.directions.indices {
-            let offsets = pairs.paths[d].map { $0.dy * pairs.width + $0.dx }
-            let row = d &* sources
-            for s in 0..<sources {
-                let label = labels[row &+ s]
-                if label == .ignored { continue }
-                let (maximum, winner) = pathMaximum(values, base: pairs.sourceIndex(s), offsets: offsets)
-                let affinity = 1 - maximum
-                switch label {
-                case .backgroundPositive, .foregroundPositive:
-                    let shifted = affinity + epsilon
-                    let loss = Double(-log(shifted))
-                    if label == .backgroundPositive {
-                        sums.backgroundPositive += loss
+            for row in 0..<pairs.sourceRows {
+                let firstSource = row &* pairs.width &+ pairs.radiusFloor
+                paths.rowMaxima(edge, direction: d, firstSource: firstSource, columns: columns,
+                                maxima: maxima, winners: winners)
+                let rowLabels = labels + (d &* sources &+ row &* columns)
+                for c in 0..<columns {
+                    let label = rowLabels[c]
+                    if label == .ignored { continue }
+                    let affinity = 1 - maxima[c]
+                    let winner = firstSource &+ c &+ paths.offset(direction: d, point: Int(winners[c]))
+                    switch label {
+                    case .backgroundPositive:
+                        let shifted = affinity + epsilon
+                        sums.backgroundPositive += Double(-log(shifted))
                         edgeGradient[winner] += coefficients.backgroundPositive / shifted
-                    } else {
-                        sums.foregroundPositive += loss
+                    case .foregroundPositive:
+                        let shifted = affinity + epsilon
+                        sums.foregroundPositive += Double(-log(shifted))
                         edgeGradient[winner] += coefficients.foregroundPositive / shifted
+                    case .negative:
+                        let complement = onePlusEpsilon - affinity
+                        sums.negative += Double(-log(complement))
+                        edgeGradient[winner] -= coefficients.negative / complement
+                    case .ignored:
+                        break
                     }
-                case .negative:
-                    let complement = onePlusEpsilon - affinity
-                    sums.negative += Double(-log(complement))
-                    edgeGradient[winner] -= coefficients.negative / complement
-                case .ignored:
-                    break
                 }
             }
         }

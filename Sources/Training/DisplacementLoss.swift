@@ -48,28 +48,32 @@ func accumulateDisplacementLoss(field: UnsafePointer<Float>, labels: [AffinityLa
     let sources = pairs.sourceCount
     let pixels = pairs.height * pairs.width
     labels.withUnsafeBufferPointer { labels in
+        let labels = labels.baseAddress!
         for (d, offset) in pairs.directions.enumerated() {
             let step = offset.dy &* pairs.width &+ offset.dx
             let target = (Float(offset.dy), Float(offset.dx))
-            let row = d &* sources
-            for s in 0..<sources {
-                let label = labels[row &+ s]
-                guard label == .foregroundPositive || label == .backgroundPositive else { continue }
-                let source = pairs.sourceIndex(s)
-                for k in 0..<2 {
-                    let plane = k &* pixels
-                    let difference = field[plane &+ source] - field[plane &+ source &+ step]
-                    let g: Float
-                    if label == .foregroundPositive {
-                        let error = difference - (k == 0 ? target.0 : target.1)
-                        sums.foreground += Double(abs(error))
-                        g = foregroundCoefficient * sign(error)
-                    } else {
-                        sums.background += Double(abs(difference))
-                        g = backgroundCoefficient * sign(difference)
+            for row in 0..<pairs.sourceRows {
+                let firstSource = row &* pairs.width &+ pairs.radiusFloor
+                let rowLabels = labels + (d &* sources &+ row &* pairs.sourceColumns)
+                for c in 0..<pairs.sourceColumns {
+                    let label = rowLabels[c]
+                    guard label == .foregroundPositive || label == .backgroundPositive else { continue }
+                    let source = firstSource &+ c
+                    for k in 0..<2 {
+                        let plane = k &* pixels
+                        let difference = field[plane &+ source] - field[plane &+ source &+ step]
+                        let g: Float
+                        if label == .foregroundPositive {
+                            let error = difference - (k == 0 ? target.0 : target.1)
+                            sums.foreground += Double(abs(error))
+                            g = foregroundCoefficient * sign(error)
+                        } else {
+                            sums.background += Double(abs(difference))
+                            g = backgroundCoefficient * sign(difference)
+                        }
+                        fieldGradient[plane &+ source] += g
+                        fieldGradient[plane &+ source &+ step] -= g
                     }
-                    fieldGradient[plane &+ source] += g
-                    fieldGradient[plane &+ source &+ step] -= g
                 }
             }
         }

@@ -40,14 +40,16 @@ public func irnLoss(edgeLogits: Tensor, displacement: Tensor, labels: [AffinityL
                  "irnLoss: needs \(batch) label sets of \(pairCount) pairs each")
 
     // Denominators from the labels alone, summed over the batch (in Float, as the reference).
-    var counts = [AffinityLabel: Int]()
+    var counts = [Int](repeating: 0, count: 4)
     for image in labels {
-        for label in image.labels { counts[label, default: 0] += 1 }
+        image.labels.withUnsafeBufferPointer { labels in
+            for label in labels { counts[Int(label.rawValue)] &+= 1 }
+        }
     }
     let epsilon = Float(1e-5)
-    let backgroundCount = Float(counts[.backgroundPositive] ?? 0)
-    let foregroundCount = Float(counts[.foregroundPositive] ?? 0)
-    let negativeCount = Float(counts[.negative] ?? 0)
+    let backgroundCount = Float(counts[Int(AffinityLabel.backgroundPositive.rawValue)])
+    let foregroundCount = Float(counts[Int(AffinityLabel.foregroundPositive.rawValue)])
+    let negativeCount = Float(counts[Int(AffinityLabel.negative.rawValue)])
     let denominators = (backgroundPositive: backgroundCount + epsilon, foregroundPositive: foregroundCount + epsilon,
                         negative: negativeCount + epsilon,
                         foregroundDisplacement: 2 * foregroundCount + epsilon,
@@ -60,6 +62,7 @@ public func irnLoss(edgeLogits: Tensor, displacement: Tensor, labels: [AffinityL
     let backgroundDisplacementCoefficient = 0.5 / denominators.backgroundDisplacement
 
     let pixels = pairs.height * pairs.width
+    let paths = PathOffsets(pairs)
     let probabilities = sigmoid(edgeLogits)
     var edgeGradient = Tensor(shape: edgeLogits.shape)
     var displacementGradient = Tensor(shape: displacement.shape)
@@ -77,7 +80,7 @@ public func irnLoss(edgeLogits: Tensor, displacement: Tensor, labels: [AffinityL
                                 let gradient = edgeGradient.baseAddress! + n * pixels
                                 affinitySums[n] = accumulateAffinityLoss(
                                     edge: probability, labels: labels[n].labels, pairs: pairs,
-                                    coefficients: coefficients, edgeGradient: gradient)
+                                    paths: paths, coefficients: coefficients, edgeGradient: gradient)
                                 // Through the sigmoid: d logit = d B · (1 − B) · B.
                                 for i in 0..<pixels {
                                     gradient[i] = gradient[i] * (1 - probability[i]) * probability[i]

@@ -2,8 +2,10 @@
 // the weighting of step/train_irn.py, run by training_backward.py): pair directions, pair labels
 // (GetAffinityLabelFromIndices), affinities (to_affinity), the four terms and the gradients
 // w.r.t. edge logits and displacement, on a 16×16 map (radius 5, batch 2) and a 24×24 map
-// (radius 10, the training radius; a 16-wide map leaves no source for it). Also finite
-// differences of a Double forward on a small map.
+// (radius 10, the training radius; a 16-wide map leaves no source for it), and a 16×21 map whose
+// floored logits tie along paths (the first maximum in path order gets the gradient, as in
+// max_pool2d). Also finite differences of a Double forward, and the row-SIMD path maxima
+// against their one-pair-at-a-time twin.
 import XCTest
 import Codecs
 import Tensors
@@ -11,9 +13,10 @@ import Training
 import TestSupport
 
 final class IRNLossTests: XCTestCase {
-    /// training_backward.py IRN_LOSS: (case, seed, radius, batch, height, width).
-    private let cases: [(String, UInt64, Int, Int, Int, Int)] = [
-        ("r5_16x16", 81, 5, 2, 16, 16), ("r10_24x24", 82, 10, 1, 24, 24),
+    /// training_backward.py IRN_LOSS: (case, seed, radius, batch, height, width, ties).
+    private let cases: [(String, UInt64, Int, Int, Int, Int, Bool)] = [
+        ("r5_16x16", 81, 5, 2, 16, 16, false), ("r10_24x24", 82, 10, 1, 24, 24, false),
+        ("r5_16x21_ties", 85, 5, 2, 16, 21, true),
     ]
 
     private struct Case {
@@ -26,16 +29,17 @@ final class IRNLossTests: XCTestCase {
 
     /// Rebuilds a case: label maps from the fixture, then the generator's draws (per image 3·5
     /// units for rectangles and one per pixel, stepped over), edge logits (scale 4) and
-    /// displacement (scale 3).
-    private func load(_ c: (String, UInt64, Int, Int, Int, Int)) throws -> Case {
-        let (name, seed, radius, batch, height, width) = c
+    /// displacement (scale 3). With ties the logits are floored (many equal path maxima).
+    private func load(_ c: (String, UInt64, Int, Int, Int, Int, Bool)) throws -> Case {
+        let (name, seed, radius, batch, height, width, ties) = c
         let maps = try Fixtures.array("training_backward/irn_loss/\(name)_labelmaps.npy")
         XCTAssertEqual(maps.shape, [batch, height, width])
         let values = maps.uint8s()
         let labelMaps = (0..<batch).map { Array(values[($0 * height * width)..<(($0 + 1) * height * width)]) }
         var random = SeededRandom(seed: seed)
         random.skip(batch * (15 + height * width))
-        let edge = random.tensor(shape: [batch, 1, height, width], scale: 4)
+        var edge = random.tensor(shape: [batch, 1, height, width], scale: 4)
+        if ties { edge.scalars = edge.scalars.map { $0.rounded(.down) } }
         let displacement = random.tensor(shape: [batch, 2, height, width], scale: 3)
         return Case(name: name, pairs: AffinityPairs(radius: radius, height: height, width: width),
                     labelMaps: labelMaps, edgeLogits: edge, displacement: displacement)
@@ -94,13 +98,14 @@ final class IRNLossTests: XCTestCase {
     }
 
     func testFiniteDifferences() {
-        // Radius 3 on a 6×7 map, batch 2, labels 0 / 1 / 2 / 255 at random.
+        // Radius 3 on a 5×14 map (10 source columns: one SIMD step and a tail), batch 2, labels
+        // 0 / 1 / 2 / 255 at random.
         var random = SeededRandom(seed: 83)
-        let pairs = AffinityPairs(radius: 3, height: 6, width: 7)
-        let maps: [[UInt8]] = (0..<2).map { _ in (0..<42).map { _ in [0, 0, 1, 1, 2, 255][Int(random.next() % 6)] } }
+        let pairs = AffinityPairs(radius: 3, height: 5, width: 14)
+        let maps: [[UInt8]] = (0..<2).map { _ in (0..<70).map { _ in [0, 0, 1, 1, 2, 255][Int(random.next() % 6)] } }
         let labels = maps.map { AffinityLabels(labelMap: $0, pairs: pairs) }
-        let logits = random.tensor(shape: [2, 1, 6, 7], scale: 3)
-        let displacement = random.tensor(shape: [2, 2, 6, 7], scale: 2)
+        let logits = random.tensor(shape: [2, 1, 5, 14], scale: 3)
+        let displacement = random.tensor(shape: [2, 2, 5, 14], scale: 2)
         let result = irnLoss(edgeLogits: logits, displacement: displacement, labels: labels, pairs: pairs)
         let exact = irnLossDouble(edgeLogits: logits.doubles, displacement: displacement.doubles,
                                   labels: labels.map(\.labels), pairs: pairs)
@@ -117,6 +122,22 @@ final class IRNLossTests: XCTestCase {
         let e1 = assertGradient(result.edgeGradient, dEdge, tolerance: 1e-5, "d edge")
         let e2 = assertGradient(result.displacementGradient, dDisplacement, tolerance: 1e-5, "d displacement")
         print("IRN loss vs finite differences: errors relative to peak \(e1), \(e2)")
+    }
+
+    func testPathMaximaMatchNaive() {
+        var random = SeededRandom(seed: 85)
+        for trial in 0..<12 {
+            let radius = 2 + trial % 5
+            let height = radius + Int(random.next() % 6), width = 2 * radius - 1 + Int(random.next() % 20)
+            let pairs = AffinityPairs(radius: radius, height: height, width: width)
+            var edge = random.tensor(shape: [2, 1, height, width], scale: 3)
+            if trial % 2 == 0 { edge.scalars = edge.scalars.map { $0.rounded(.down) } }  // ties
+            if trial % 3 == 0 { edge.scalars[Int(random.next() % UInt64(edge.count))] = .nan }
+            let fast = pathAffinities(edge: edge, pairs: pairs), naive = pathAffinitiesNaive(edge: edge, pairs: pairs)
+            XCTAssertEqual(fast.shape, naive.shape)
+            XCTAssertTrue(zip(fast.scalars, naive.scalars).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                          "radius \(radius) map \(height)×\(width)")
+        }
     }
 
     func testPairDisplacementsFollowTheSourceRegion() {
