@@ -1,5 +1,6 @@
-// The CAM classification loss: value and gradient against a Double forward by finite
-// differences (soft targets too), and against PyTorch's F.multilabel_soft_margin_loss.
+// The CAM classification loss (step/train_cam.py): value and gradient against a Double
+// forward by finite differences (soft targets too, and saturated logits, whose gradient must
+// keep its relative precision), and against PyTorch's F.multilabel_soft_margin_loss.
 import XCTest
 import Tensors
 import Training
