@@ -37,6 +37,7 @@ let package = Package(
         library("Instances", ["Tensors"]),
         library("Propagation", ["Tensors"]),
         library("Pipeline", ["Tensors", "Codecs", "Instances", "Propagation"]),
+        library("Training", ["Tensors"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
         .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Instances", "Pipeline"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
@@ -46,6 +47,7 @@ let package = Package(
         tests("EvaluationTests", ["Evaluation"]),
         tests("PipelineTests", ["Pipeline"]),
         tests("PropagationTests", ["Propagation"]),
+        tests("TrainingTests", ["Training"]),
         tests("irnTests", ["irn"]),
     ],
     swiftLanguageModes: [.v5]

@@ -26,6 +26,7 @@ enum IRNCommandLine {
         ConvertCommand.self,
         SemSegCommand.self,
         InsSegCommand.self,
+        BenchCommand.self,
     ]
 
     static func overview() -> String {
