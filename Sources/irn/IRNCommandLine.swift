@@ -24,6 +24,8 @@ enum IRNCommandLine {
 
     static let commands: [IRNCommand.Type] = [
         ConvertCommand.self,
+        EvalCommand.self,
+        ExportCommand.self,
     ]
 
     static func overview() -> String {
