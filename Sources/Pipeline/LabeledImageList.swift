@@ -10,6 +10,11 @@ public struct LabeledImageList: Equatable, Sendable {
         public var id: String
         /// 0-based classes, ascending and distinct.
         public var classes: [Int]
+
+        public init(id: String, classes: [Int]) {
+            self.id = id
+            self.classes = classes
+        }
     }
 
     public var entries: [Entry]

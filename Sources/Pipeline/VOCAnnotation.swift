@@ -9,6 +9,11 @@ public struct VOCAnnotation: Equatable, Sendable {
     public struct Object: Equatable, Sendable {
         public var name: String
         public var difficult: Bool
+
+        public init(name: String, difficult: Bool) {
+            self.name = name
+            self.difficult = difficult
+        }
     }
 
     /// The <object> elements in document order.
