@@ -54,6 +54,10 @@ enum ErrorReport {
             return ("not a readable .npz archive: \(npz)", "write it with numpy.savez")
         case let npy as NPYError:
             return ("not a readable .npy array: \(npy)", "write arrays with numpy.save (C order, little-endian)")
+        case let dataset as DatasetError:
+            return DatasetErrorReport.describe(dataset)
+        case let rle as COCORLEError:
+            return ("not a valid COCO RLE: \(rle)", "the counts string is damaged")
         default:
             return ("\(error)", "run with --help to check the inputs")
         }

@@ -27,6 +27,8 @@ enum IRNCommandLine {
         SemSegCommand.self,
         InsSegCommand.self,
         BenchCommand.self,
+        EvalCommand.self,
+        ExportCommand.self,
     ]
 
     static func overview() -> String {
