@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Codecs", targets: ["Codecs"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "Propagation", targets: ["Propagation"]),
     ],
     targets: [
         library("Tensors"),
@@ -38,7 +39,7 @@ let package = Package(
         library("Propagation", ["Tensors"]),
         library("Pipeline", ["Tensors", "Codecs", "Instances", "Propagation"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
-        .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Pipeline"], swiftSettings: speed),
+        .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Propagation", "Pipeline"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
         tests("CodecsTests", ["Codecs"]),
         tests("CheckpointsTests", ["Checkpoints"]),
