@@ -41,7 +41,11 @@ public enum MaskFiles {
     /// a `keys` array beside it is returned as the classes. Rank 2 [h, w] reads as one
     /// channel, rank 4 [1, K, h, w] drops the batch axis.
     public static func loadScores(_ path: String, array name: String? = nil) throws -> MaskArray {
-        let bytes = try FileIO.read(path)
+        try scores(from: FileIO.read(path), path: path, array: name)
+    }
+
+    /// `loadScores` on the bytes of a file already read.
+    public static func scores(from bytes: [UInt8], path: String, array name: String? = nil) throws -> MaskArray {
         if bytes.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
             let array = try NPY.decode(bytes, elementLimit: elementLimit)
             return MaskArray(scores: try scores(array, path: path, name: FileIO.stem(of: path)), keys: nil,
@@ -84,7 +88,12 @@ public enum MaskFiles {
 
     /// Label values of an 8-bit indexed (palette indices) or greyscale PNG, row-major.
     public static func loadLabels(_ path: String) throws -> (labels: [UInt8], width: Int, height: Int) {
-        let raster = try PNG.decodeRaster(FileIO.read(path))
+        try labels(from: FileIO.read(path), path: path)
+    }
+
+    /// `loadLabels` on the bytes of a file already read.
+    public static func labels(from bytes: [UInt8], path: String) throws -> (labels: [UInt8], width: Int, height: Int) {
+        let raster = try PNG.decodeRaster(bytes)
         let header = raster.header
         guard header.bitDepth == 8, header.colorType == .indexed || header.colorType == .greyscale else {
             throw MaskFileError.unsupportedLabelImage(

@@ -24,6 +24,9 @@ enum IRNCommandLine {
 
     static let commands: [IRNCommand.Type] = [
         ConvertCommand.self,
+        RefineCommand.self,
+        CRFCommand.self,
+        MineRelationsCommand.self,
     ]
 
     static func overview() -> String {
