@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Codecs", targets: ["Codecs"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "Propagation", targets: ["Propagation"]),
     ],
     targets: [
         library("Tensors"),
@@ -39,7 +40,7 @@ let package = Package(
         library("Pipeline", ["Tensors", "Codecs", "Checkpoints", "Instances", "Propagation", "Evaluation"]),
         library("Training", ["Tensors"]),
         .target(name: "TestSupport", dependencies: ["Tensors", "Codecs"], swiftSettings: speed),
-        .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Checkpoints", "Evaluation", "Instances", "Pipeline"], swiftSettings: speed),
+        .executableTarget(name: "irn", dependencies: ["Tensors", "Codecs", "Checkpoints", "Evaluation", "Instances", "Propagation", "Pipeline"], swiftSettings: speed),
         tests("TensorsTests", ["Tensors"]),
         tests("CodecsTests", ["Codecs"]),
         tests("CheckpointsTests", ["Checkpoints"]),

@@ -58,6 +58,21 @@ enum ErrorReport {
             return DatasetErrorReport.describe(dataset)
         case let rle as COCORLEError:
             return ("not a valid COCO RLE: \(rle)", "the counts string is damaged")
+        case let mask as MaskFileError:
+            switch mask {
+            case .missingArray(let path, let name, let available):
+                return ("\(path) has no array '\(name)' (it has: \(available.joined(separator: ", ")))", "is this the right file?")
+            case .ambiguousArray(let path, let available):
+                return ("\(path) holds several arrays (\(available.joined(separator: ", ")))", "name one with --array")
+            case .badArray(let path, let name, let reason):
+                return ("\(path): array '\(name)' \(reason)", "masks are float arrays [K, h, w]; keys are 0-based class indices")
+            case .unsupportedLabelImage(let path, let reason):
+                return ("\(path) is not a label map: \(reason)", "save labels as an 8-bit indexed or greyscale PNG")
+            case .unknownFormat(let path):
+                return ("\(path) is neither .npy nor .npz", "write masks with numpy.save or numpy.savez")
+            case .sizeMismatch(let path, let reason):
+                return ("\(path) does not fit the image: \(reason)", "use the mask made from this image")
+            }
         default:
             return ("\(error)", "run with --help to check the inputs")
         }

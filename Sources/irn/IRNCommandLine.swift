@@ -29,6 +29,9 @@ enum IRNCommandLine {
         BenchCommand.self,
         EvalCommand.self,
         ExportCommand.self,
+        RefineCommand.self,
+        CRFCommand.self,
+        MineRelationsCommand.self,
     ]
 
     static func overview() -> String {
