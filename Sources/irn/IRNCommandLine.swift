@@ -23,6 +23,7 @@ enum IRNCommandLine {
     static let version = "0.1.0"
 
     static let commands: [IRNCommand.Type] = [
+        BenchCommand.self,
     ]
 
     static func overview() -> String {

@@ -1,0 +1,102 @@
+// conv2d: 2-D cross-correlation on NCHW tensors (PyTorch's F.conv2d without groups) with
+// zero padding, stride and dilation per axis, optional bias and a fused activation. Each image
+// is one GEMM, output[Cout, pixels] = weight[Cout, Cin·kh·kw] · im2col(image): a 1×1 stride-1
+// conv multiplies the input directly; k×k convs pack im2col panels straight from the image
+// (Im2Col.swift). Bias and ReLU run in the GEMM's store (DESIGN §7).
+
+/// Output = act(conv(input, weight) + bias). input [N, Cin, H, W], weight [Cout, Cin, kh, kw],
+/// bias [Cout]; returns [N, Cout, outH, outW] with outH = (H + 2·ph − dh·(kh−1) − 1)/sh + 1.
+public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
+                   stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                   dilation: (Int, Int) = (1, 1), activation: Activation = .identity,
+                   workspace: GEMMWorkspace? = nil) -> Tensor {
+    let (batch, geometry, outChannels) = Conv2DShape.check(input, weight: weight, bias: bias, stride: stride,
+                                                           padding: padding, dilation: dilation)
+    var output = Tensor(shape: [batch, outChannels, geometry.outputHeight, geometry.outputWidth])
+    let pixels = geometry.outputPixels
+    let patch = geometry.patchSize
+    let inputStride = geometry.channels * geometry.height * geometry.width
+    let outputStride = outChannels * pixels
+    if output.count == 0 { return output }
+    let workspace = workspace ?? GEMMWorkspace()
+    let biasValues = bias?.scalars ?? []
+    input.scalars.withUnsafeBufferPointer { inputBuffer in
+        weight.scalars.withUnsafeBufferPointer { weightBuffer in
+            biasValues.withUnsafeBufferPointer { biasBuffer in
+                output.scalars.withUnsafeMutableBufferPointer { outputBuffer in
+                    let weights = weightBuffer.baseAddress!
+                    let rowBias = bias == nil ? nil : biasBuffer.baseAddress
+                    for n in 0..<batch {
+                        // An empty input (Cin = 0) still needs a valid pointer; k = 0 never reads it.
+                        let image = inputBuffer.baseAddress.map { $0 + n * inputStride } ?? weights
+                        let result = outputBuffer.baseAddress! + n * outputStride
+                        if geometry.isPointwise {
+                            let source = MatrixPanelSource(base: image, ld: pixels, transposed: false)
+                            gemmDriver(m: outChannels, n: pixels, k: patch, alpha: 1, a: weights, lda: max(1, patch),
+                                       transposeA: false, b: source, beta: 0, c: result, ldc: pixels,
+                                       rowBias: rowBias, activation: activation, workspace: workspace)
+                        } else {
+                            let source = Im2ColPanelSource(image: image, geometry: geometry)
+                            gemmDriver(m: outChannels, n: pixels, k: patch, alpha: 1, a: weights, lda: max(1, patch),
+                                       transposeA: false, b: source, beta: 0, c: result, ldc: pixels,
+                                       rowBias: rowBias, activation: activation, workspace: workspace)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return output
+}
+
+/// The naive twin of conv2d: the definition as seven plain loops, one Float sum per output in
+/// (c, ky, kx) order, then bias, then the activation.
+public func conv2dNaive(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
+                        stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+                        dilation: (Int, Int) = (1, 1), activation: Activation = .identity) -> Tensor {
+    let (batch, g, outChannels) = Conv2DShape.check(input, weight: weight, bias: bias, stride: stride,
+                                                    padding: padding, dilation: dilation)
+    var output = Tensor(shape: [batch, outChannels, g.outputHeight, g.outputWidth])
+    for n in 0..<batch {
+        for o in 0..<outChannels {
+            for oy in 0..<g.outputHeight {
+                for ox in 0..<g.outputWidth {
+                    var sum: Float = 0
+                    for c in 0..<g.channels {
+                        for ky in 0..<g.kernelHeight {
+                            let iy = oy * g.strideY - g.paddingY + ky * g.dilationY
+                            if iy < 0 || iy >= g.height { continue }
+                            for kx in 0..<g.kernelWidth {
+                                let ix = ox * g.strideX - g.paddingX + kx * g.dilationX
+                                if ix < 0 || ix >= g.width { continue }
+                                sum += input.scalars[((n * g.channels + c) * g.height + iy) * g.width + ix]
+                                    * weight.scalars[((o * g.channels + c) * g.kernelHeight + ky) * g.kernelWidth + kx]
+                            }
+                        }
+                    }
+                    if let bias { sum += bias.scalars[o] }
+                    output.scalars[((n * outChannels + o) * g.outputHeight + oy) * g.outputWidth + ox] = activation(sum)
+                }
+            }
+        }
+    }
+    return output
+}
+
+/// Argument checks shared by conv2d and its twin.
+enum Conv2DShape {
+    static func check(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int),
+                      padding: (Int, Int), dilation: (Int, Int)) -> (batch: Int, geometry: Conv2DGeometry, outChannels: Int) {
+        precondition(input.rank == 4, "conv2d: input must be [N, C, H, W], got \(input.shape)")
+        precondition(weight.rank == 4, "conv2d: weight must be [Cout, Cin, kh, kw], got \(weight.shape)")
+        precondition(weight.shape[1] == input.shape[1],
+                     "conv2d: weight \(weight.shape) expects \(weight.shape[1]) input channels, input \(input.shape) has \(input.shape[1])")
+        if let bias {
+            precondition(bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape) must be [\(weight.shape[0])]")
+        }
+        let geometry = Conv2DGeometry(channels: input.shape[1], height: input.shape[2], width: input.shape[3],
+                                      kernel: (weight.shape[2], weight.shape[3]), stride: stride,
+                                      padding: padding, dilation: dilation)
+        return (input.shape[0], geometry, weight.shape[0])
+    }
+}
