@@ -93,16 +93,22 @@ enum MicroKernel {
             pb += 64
             remaining &-= 1
         }
-        if rowCount == 6 && columnCount == 16 {
+        if columnCount == 16 {
+            // Full-width tile (all 6 rows, or the last rows of C): vector stores.
             store.finish(c00, at: c, row: 0); store.finish(c01, at: c + 8, row: 0)
+            if rowCount < 2 { return }
             var r = c + ldc
             store.finish(c10, at: r, row: 1); store.finish(c11, at: r + 8, row: 1)
+            if rowCount < 3 { return }
             r += ldc
             store.finish(c20, at: r, row: 2); store.finish(c21, at: r + 8, row: 2)
+            if rowCount < 4 { return }
             r += ldc
             store.finish(c30, at: r, row: 3); store.finish(c31, at: r + 8, row: 3)
+            if rowCount < 5 { return }
             r += ldc
             store.finish(c40, at: r, row: 4); store.finish(c41, at: r + 8, row: 4)
+            if rowCount < 6 { return }
             r += ldc
             store.finish(c50, at: r, row: 5); store.finish(c51, at: r + 8, row: 5)
             return

@@ -37,14 +37,16 @@ public func gemmNaive(transposeA: Bool = false, transposeB: Bool = false,
     precondition(GEMMShape.fits(count: b.count, rows: transposeB ? n : k, columns: transposeB ? k : n, ld: ldb))
     precondition(GEMMShape.fits(count: c.count, rows: m, columns: n, ld: ldc))
     precondition(rowBias.map { $0.count >= m } ?? true)
+    guard m > 0 && n > 0 else { return }
     let bias = rowBias ?? []
-    a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            bias.withUnsafeBufferPointer { bias in
-                c.withUnsafeMutableBufferPointer { c in
-                    guard let cBase = c.baseAddress else { return }
-                    gemmNaive(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                              alpha: alpha, a: a.baseAddress ?? UnsafePointer(cBase), lda: lda,
+    c.withUnsafeMutableBufferPointer { c in
+        let cBase = c.baseAddress!
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                bias.withUnsafeBufferPointer { bias in
+                    // A and B can only be empty when k = 0, and then they are never read.
+                    gemmNaive(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                              a: a.baseAddress ?? UnsafePointer(cBase), lda: lda,
                               b: b.baseAddress ?? UnsafePointer(cBase), ldb: ldb, beta: beta,
                               c: cBase, ldc: ldc, rowBias: rowBias == nil ? nil : bias.baseAddress,
                               activation: activation)

@@ -50,18 +50,20 @@ public func gemm(transposeA: Bool = false, transposeB: Bool = false,
     precondition(GEMMShape.fits(count: c.count, rows: m, columns: n, ld: ldc),
                  "gemm: C has \(c.count) elements, too few for its shape")
     precondition(rowBias.map { $0.count >= m } ?? true, "gemm: rowBias needs \(m) values")
-    a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            c.withUnsafeMutableBufferPointer { c in
-                let bias = rowBias
-                func call(_ bias: UnsafePointer<Float>?) {
-                    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                         alpha: alpha, a: a.baseAddress ?? UnsafePointer(bitPattern: 16)!, lda: lda,
-                         b: b.baseAddress ?? UnsafePointer(bitPattern: 16)!, ldb: ldb, beta: beta,
-                         c: c.baseAddress ?? UnsafeMutablePointer(bitPattern: 16)!, ldc: ldc,
-                         rowBias: bias, activation: activation)
+    guard m > 0 && n > 0 else { return }
+    let bias = rowBias ?? []
+    c.withUnsafeMutableBufferPointer { c in
+        let cBase = c.baseAddress!
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                bias.withUnsafeBufferPointer { bias in
+                    // A and B can only be empty when k = 0, and then they are never read.
+                    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                         a: a.baseAddress ?? UnsafePointer(cBase), lda: lda,
+                         b: b.baseAddress ?? UnsafePointer(cBase), ldb: ldb, beta: beta,
+                         c: cBase, ldc: ldc, rowBias: rowBias == nil ? nil : bias.baseAddress,
+                         activation: activation)
                 }
-                if let bias { bias.withUnsafeBufferPointer { call($0.baseAddress) } } else { call(nil) }
             }
         }
     }
