@@ -54,16 +54,6 @@ enum NetworkGoldens {
     static func expected(_ name: String) throws -> Tensor {
         try Fixtures.tensor("networks/\(name).npy")
     }
-
-    /// Every key and shape of a reference state dict (`write_state_dict_keys` in networks.py).
-    static func stateDictKeys(_ file: String) throws -> [(name: String, shape: [Int])] {
-        let text = try String(contentsOf: Fixtures.url("networks/\(file)"), encoding: .utf8)
-        return text.split(separator: "\n").map { line in
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            let shape = fields.count > 1 ? fields[1].split(separator: ",").map { Int($0)! } : []
-            return (String(fields[0]), shape)
-        }
-    }
 }
 
 /// Whole-tensor comparison: |actual − expected| ≤ 1e-4 · max |expected| everywhere.
@@ -75,11 +65,4 @@ func assertMatchesReference(_ actual: Tensor, _ expected: Tensor, _ name: String
     let error = maxErrorRelativeToPeak(actual.scalars, expected.scalars)
     XCTAssertLessThanOrEqual(error, 1e-4, name, file: file, line: line)
     print("\(name): max |error| / max |reference| = \(error) (peak \(peak))")
-}
-
-/// Seconds taken by `body`.
-func measureSeconds(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
