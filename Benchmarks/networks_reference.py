@@ -6,7 +6,8 @@ Times, with torch.set_num_threads(--threads) (default 2) and no autograd:
         (one scale of the multi-scale CAM step, VOC's most common image size)
   irn   EdgeDisplacement.forward on a 2 x 3 x 375 x 500 pair, padded inside to 512 x 512
 Weights are random (the seeded rule of Fixtures/Generators/seeded_weights.py); speed does not
-depend on them. Each figure is the best and the median of --repeat runs after one warm-up.
+depend on them. Each figure is the best and the median wall time of --repeat runs after one
+warm-up, and the median CPU time of all threads.
 
 Run from the repository root, with a checkout of the reference code:
     git --git-dir=<mirror of jiwoon-ahn/irn> archive HEAD | tar -x -C /tmp/irn-ref
@@ -26,13 +27,16 @@ import networks  # noqa: E402  (imports the reference modules from IRN_REFERENCE
 
 
 def timings(repeat, body):
+    """Best and median wall time, and the median CPU time of all threads (less sensitive to
+    other processes on a shared machine)."""
     body()
-    runs = []
+    runs, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         body()
         runs.append(time.perf_counter() - start)
-    return min(runs), statistics.median(runs)
+        cpu.append(time.process_time() - start_cpu)
+    return min(runs), statistics.median(runs), statistics.median(cpu)
 
 
 def main():
@@ -50,8 +54,8 @@ def main():
     with torch.no_grad():
         for name, body in (("cam 2x3x375x500", lambda: cam(pair)),
                            ("irn EdgeDisplacement 2x3x375x500 -> 512x512", lambda: irn(pair))):
-            best, median = timings(args.repeat, body)
-            print("%-46s best %8.1f ms   median %8.1f ms" % (name, best * 1e3, median * 1e3))
+            best, median, cpu = timings(args.repeat, body)
+            print("%-46s best %8.1f ms   median %8.1f ms   cpu %8.1f ms" % (name, best * 1e3, median * 1e3, cpu * 1e3))
 
 
 if __name__ == "__main__":
