@@ -18,6 +18,16 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
     let inputStride = geometry.channels * geometry.height * geometry.width
     let outputStride = outChannels * pixels
     if output.count == 0 { return output }
+    if patch == 0 {
+        // No input channels: every output is act(bias), as in PyTorch.
+        for n in 0..<batch {
+            for o in 0..<outChannels {
+                let value = activation(bias?.scalars[o] ?? 0)
+                for i in 0..<pixels { output.scalars[(n * outChannels + o) * pixels + i] = value }
+            }
+        }
+        return output
+    }
     let workspace = workspace ?? GEMMWorkspace()
     let biasValues = bias?.scalars ?? []
     input.scalars.withUnsafeBufferPointer { inputBuffer in
@@ -27,8 +37,7 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                     let weights = weightBuffer.baseAddress!
                     let rowBias = bias == nil ? nil : biasBuffer.baseAddress
                     for n in 0..<batch {
-                        // An empty input (Cin = 0) still needs a valid pointer; k = 0 never reads it.
-                        let image = inputBuffer.baseAddress.map { $0 + n * inputStride } ?? weights
+                        let image = inputBuffer.baseAddress! + n * inputStride
                         let result = outputBuffer.baseAddress! + n * outputStride
                         if geometry.isPointwise {
                             let source = MatrixPanelSource(base: image, ld: pixels, transposed: false)

@@ -129,6 +129,17 @@ final class Conv2DTests: XCTestCase {
         XCTAssertEqual(plainContents, panelContents(transposed, kc: k, panels: 3))
     }
 
+    func testNoInputChannelsGivesActivatedBias() {
+        let input = Tensor(shape: [2, 0, 3, 4])
+        let weight = Tensor(shape: [3, 0, 3, 3])
+        let bias = Tensor(shape: [3], scalars: [0.5, -1, 2])
+        let fast = conv2d(input, weight: weight, bias: bias, padding: (1, 1), activation: .relu)
+        let naive = conv2dNaive(input, weight: weight, bias: bias, padding: (1, 1), activation: .relu)
+        XCTAssertEqual(fast, naive)
+        XCTAssertEqual(fast.shape, [2, 3, 3, 4])
+        XCTAssertEqual(Array(fast.scalars[0..<13]), [Float](repeating: 0.5, count: 12) + [0])
+    }
+
     func testBatchNormFoldingMatchesConvThenNorm() {
         // Folding against the definition computed here: BN(conv(x)) per output channel.
         var random = SeededRandom(seed: 12)

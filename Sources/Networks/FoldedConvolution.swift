@@ -1,0 +1,79 @@
+// FoldedConvolution: a bias-free conv followed by an inference-mode batch norm (eps 1e-5), held
+// as one conv with folded weight and bias (DESIGN §6: ResNet50's batch norm is folded at load
+// time; §7: bias and ReLU run in the GEMM epilogue). Every conv of the ResNet50 backbone is
+// one of these; the parameter names are the reference's "<conv>.weight" and "<bn>.weight /
+// .bias / .running_mean / .running_var".
+
+import Tensors
+
+struct FoldedConvolution: Sendable {
+    /// [Cout, Cin, k, k], batch norm folded in.
+    let weight: Tensor
+    /// [Cout], batch norm folded in.
+    let bias: Tensor
+    let stride: Int
+    let padding: Int
+
+    var outputChannels: Int { weight.shape[0] }
+
+    /// The entries of the conv `conv` ([outChannels, inChannels, k, k]) and its batch norm `norm`.
+    static func layout(conv: String, norm: String, inChannels: Int, outChannels: Int,
+                       kernel: Int) -> ParameterLayout {
+        var layout = ParameterLayout(network: conv)
+        layout.append(conv + ".weight", shape: [outChannels, inChannels, kernel, kernel])
+        for statistic in ["weight", "bias", "running_mean", "running_var"] {
+            layout.append(norm + "." + statistic, shape: [outChannels])
+        }
+        return layout
+    }
+
+    /// Folds the bound tensors of conv `conv` and batch norm `norm`.
+    init(_ parameters: [String: Tensor], conv: String, norm: String, stride: Int, padding: Int) {
+        let folded = foldBatchNorm(weight: parameters.bound(conv + ".weight"),
+                                   gamma: parameters.bound(norm + ".weight"),
+                                   beta: parameters.bound(norm + ".bias"),
+                                   runningMean: parameters.bound(norm + ".running_mean"),
+                                   runningVariance: parameters.bound(norm + ".running_var"),
+                                   epsilon: 1e-5)
+        weight = folded.weight
+        bias = folded.bias
+        self.stride = stride
+        self.padding = padding
+    }
+
+    /// act(bn(conv(x))) for a batch x [N, Cin, H, W].
+    func callAsFunction(_ x: Tensor, activation: Activation, workspace: GEMMWorkspace) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
+               activation: activation, workspace: workspace)
+    }
+
+    /// residual ← ReLU(bn(conv(x)) + residual) for a 1×1 stride-1 conv: one GEMM per image whose
+    /// epilogue adds the old contents (β = 1), the folded bias and applies the ReLU, so the
+    /// bottleneck's residual sum costs no extra pass over memory.
+    func addingReLU(_ x: Tensor, into residual: inout Tensor) {
+        precondition(weight.shape[2] == 1 && weight.shape[3] == 1 && stride == 1 && padding == 0,
+                     "addingReLU needs a pointwise conv")
+        let batch = x.shape[0], inChannels = x.shape[1]
+        let pixels = x.shape[2] * x.shape[3]
+        let outChannels = outputChannels
+        precondition(inChannels == weight.shape[1]
+                        && residual.shape == [batch, outChannels, x.shape[2], x.shape[3]],
+                     "addingReLU: input \(x.shape), weight \(weight.shape), residual \(residual.shape)")
+        guard pixels > 0, batch > 0 else { return }
+        x.scalars.withUnsafeBufferPointer { input in
+            weight.scalars.withUnsafeBufferPointer { w in
+                bias.scalars.withUnsafeBufferPointer { b in
+                    residual.scalars.withUnsafeMutableBufferPointer { output in
+                        for n in 0 ..< batch {
+                            gemm(m: outChannels, n: pixels, k: inChannels,
+                                 a: w.baseAddress!, lda: inChannels,
+                                 b: input.baseAddress! + n &* inChannels &* pixels, ldb: pixels,
+                                 beta: 1, c: output.baseAddress! + n &* outChannels &* pixels, ldc: pixels,
+                                 rowBias: b.baseAddress, activation: .relu)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
