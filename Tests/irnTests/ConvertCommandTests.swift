@@ -7,23 +7,7 @@ import Pipeline
 import TestSupport
 @testable import irn
 
-final class ConvertCommandTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("irn-convert-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    private func run(_ arguments: [String]) -> (code: Int32, err: [String]) {
-        var err: [String] = []
-        let code = IRNCommandLine.run(arguments, console: Console(out: { _ in }, err: { err.append($0) }))
-        return (code, err)
-    }
+final class ConvertCommandTests: CommandTestCase {
 
     func testJPEGToPNGToPPMKeepsPixels() throws {
         let jpeg = Fixtures.url("jpeg/astronaut_37x29_440_base.jpg").path

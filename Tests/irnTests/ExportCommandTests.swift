@@ -8,25 +8,9 @@ import Codecs
 import TestSupport
 @testable import irn
 
-final class ExportCommandTests: XCTestCase {
+final class ExportCommandTests: CommandTestCase {
     let root = Fixtures.url("voc_mini").path
     var list: String { root + "/ImageSets/Segmentation/val.txt" }
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("irn-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    private func run(_ arguments: [String]) -> (code: Int32, err: [String]) {
-        var err: [String] = []
-        let code = IRNCommandLine.run(arguments, console: Console(out: { _ in }, err: { err.append($0) }))
-        return (code, err)
-    }
 
     func testExportDecodesInPycocotoolsToOurMasks() throws {
         let output = folder.appendingPathComponent("coco.json").path

@@ -8,23 +8,7 @@ import Pipeline
 import TestSupport
 @testable import irn
 
-final class LabelCommandsTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("irn-labels-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    private func run(_ arguments: [String]) -> (code: Int32, err: [String]) {
-        var err: [String] = []
-        let code = IRNCommandLine.run(arguments, console: Console(out: { _ in }, err: { err.append($0) }))
-        return (code, err)
-    }
+final class LabelCommandsTests: CommandTestCase {
 
     /// The palette indices of an indexed PNG, after checking its palette is VOC's.
     private func indexed(_ bytes: [UInt8]) throws -> (width: Int, height: Int, pixels: [UInt8]) {

@@ -11,25 +11,7 @@ import Tensors
 import TestSupport
 @testable import irn
 
-final class RefinementCommandsTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("irn-refine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    private func run(_ arguments: [String]) -> (code: Int32, err: [String]) {
-        var err: [String] = []
-        let code = IRNCommandLine.run(arguments, console: Console(out: { _ in }, err: { err.append($0) }))
-        return (code, err)
-    }
-
-    private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+final class RefinementCommandsTests: CommandTestCase {
 
     /// Writes an [H, W, 3] uint8 fixture as a PNG and returns the image.
     private func writePhoto(_ fixture: String, as name: String) throws -> Image {
