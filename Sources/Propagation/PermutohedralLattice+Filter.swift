@@ -94,12 +94,14 @@ extension PermutohedralLattice {
             let rows = rows.baseAddress!, weights = weights.baseAddress!
             for block in Swift.stride(from: 0, to: used, by: width) {
                 let lanes = min(width, used - block)
+                let groups = lanes / 8
                 // Splat: every vertex gathers its points' weighted values.
                 forEachLatticeChunk(count: m, costPerItem: 2 * lanes * vertices) { range in
                     for v in range {
                         let begin = Int(starts[v]), end = Int(starts[v &+ 1])
                         let row = bufferA + (v &+ 1) &* width
-                        for c in Swift.stride(from: 0, to: lanes, by: 8) {
+                        for g in 0 ..< groups {
+                            let c = g &* 8
                             var sum = SIMD8<Float>()
                             for e in begin ..< end {
                                 let p = Int(points[e])
@@ -121,7 +123,8 @@ extension PermutohedralLattice {
                             let first = from + Int(neighbours[base &+ 2 &* v]) &* width
                             let second = from + Int(neighbours[base &+ 2 &* v &+ 1]) &* width
                             let row = (v &+ 1) &* width
-                            for c in Swift.stride(from: 0, to: lanes, by: 8) {
+                            for g in 0 ..< groups {
+                            let c = g &* 8
                                 let blurred = from.lanes(at: row &+ c) + 0.5 * (first.lanes(at: c) + second.lanes(at: c))
                                 to.setLanes(blurred, at: row &+ c)
                             }
@@ -134,7 +137,8 @@ extension PermutohedralLattice {
                 forEachLatticeChunk(count: n, costPerItem: 2 * lanes * vertices) { range in
                     for i in range {
                         let first = i &* vertices
-                        for c in Swift.stride(from: 0, to: lanes, by: 8) {
+                        for g in 0 ..< groups {
+                            let c = g &* 8
                             var sum = SIMD8<Float>()
                             for r in 0 ..< vertices {
                                 let row = Int(rows[first &+ r]) &* width &+ c

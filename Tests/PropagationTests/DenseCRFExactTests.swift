@@ -111,6 +111,12 @@ final class DenseCRFExactTests: XCTestCase {
         XCTAssertEqual(crf.kernels.map(\.compatibility), [3, 10])
         XCTAssertEqual(DenseCRF.refine(labels: labels, labelCount: 3, rgb: rgb, width: 16, height: 12),
                        crf.map(iterations: 10))
+        // One set of kernels, two label maps (as relation mining refines two per image).
+        let shared = DenseCRF(rgb: rgb, width: 16, height: 12, labelCount: 3, parameters: .relationMining)
+        let other = labels.map { ($0 + 1) % 3 }
+        XCTAssertEqual(shared.refine(labels: labels, parameters: .relationMining), crf.map(iterations: 10))
+        XCTAssertEqual(shared.refine(labels: other, parameters: .relationMining),
+                       DenseCRF.refine(labels: other, labelCount: 3, rgb: rgb, width: 16, height: 12))
     }
 
     func testExactFilterOfAConstantIsTheNormalisedRowSum() {
