@@ -92,24 +92,42 @@ extension PermutohedralLattice {
             let starts = starts.baseAddress!, points = points.baseAddress!
             let entryWeights = entryWeights.baseAddress!, neighbours = neighbours.baseAddress!
             let rows = rows.baseAddress!, weights = weights.baseAddress!
+            /// Writes a sliced group: times the point's output scale, added with a weight when
+            /// accumulating.
+            @inline(__always) func store(_ sliced: SIMD8<Float>, at place: Int, point i: Int) {
+                var value = sliced
+                if let outputScale { value = value * outputScale[i] }
+                if let accumulationWeight { value = output.lanes(at: place) + accumulationWeight * value }
+                output.setLanes(value, at: place)
+            }
             for block in Swift.stride(from: 0, to: used, by: width) {
                 let lanes = min(width, used - block)
                 let groups = lanes / 8
-                // Splat: every vertex gathers its points' weighted values.
+                // Splat: every vertex gathers its points' weighted values, up to three SIMD8
+                // groups of channels at a time in registers.
                 forEachLatticeChunk(count: m, costPerItem: 2 * lanes * vertices) { range in
                     for v in range {
                         let begin = Int(starts[v]), end = Int(starts[v &+ 1])
                         let row = bufferA + (v &+ 1) &* width
-                        for g in 0 ..< groups {
-                            let c = g &* 8
-                            var sum = SIMD8<Float>()
+                        var g = 0
+                        while g < groups {
+                            let count = min(3, groups &- g), c = g &* 8
+                            var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>()
                             for e in begin ..< end {
                                 let p = Int(points[e])
-                                var x = input.lanes(at: p &* stride &+ block &+ c)
-                                if let inputScale { x = x * inputScale[p] }
-                                sum += entryWeights[e] * x
+                                let at = p &* stride &+ block &+ c
+                                let w = entryWeights[e]
+                                let f = inputScale?[p] ?? 1
+                                // (x·f)·w as densecrf scales the values before splatting; f = 1
+                                // leaves x unchanged.
+                                s0 += w * (input.lanes(at: at) * f)
+                                if count > 1 { s1 += w * (input.lanes(at: at &+ 8) * f) }
+                                if count > 2 { s2 += w * (input.lanes(at: at &+ 16) * f) }
                             }
-                            row.setLanes(sum, at: c)
+                            row.setLanes(s0, at: c)
+                            if count > 1 { row.setLanes(s1, at: c &+ 8) }
+                            if count > 2 { row.setLanes(s2, at: c &+ 16) }
+                            g &+= count
                         }
                     }
                 }
@@ -124,7 +142,7 @@ extension PermutohedralLattice {
                             let second = from + Int(neighbours[base &+ 2 &* v &+ 1]) &* width
                             let row = (v &+ 1) &* width
                             for g in 0 ..< groups {
-                            let c = g &* 8
+                                let c = g &* 8
                                 let blurred = from.lanes(at: row &+ c) + 0.5 * (first.lanes(at: c) + second.lanes(at: c))
                                 to.setLanes(blurred, at: row &+ c)
                             }
@@ -137,24 +155,29 @@ extension PermutohedralLattice {
                 forEachLatticeChunk(count: n, costPerItem: 2 * lanes * vertices) { range in
                     for i in range {
                         let first = i &* vertices
-                        for g in 0 ..< groups {
-                            let c = g &* 8
-                            var sum = SIMD8<Float>()
+                        var g = 0
+                        while g < groups {
+                            let count = min(3, groups &- g), c = g &* 8
+                            var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>()
                             for r in 0 ..< vertices {
-                                let row = Int(rows[first &+ r]) &* width &+ c
+                                let row = values + (Int(rows[first &+ r]) &* width &+ c)
                                 let w = weights[first &+ r]
                                 if weightFirst {
-                                    sum += (w * values.lanes(at: row)) * alpha
+                                    s0 += (w * row.lanes(at: 0)) * alpha
+                                    if count > 1 { s1 += (w * row.lanes(at: 8)) * alpha }
+                                    if count > 2 { s2 += (w * row.lanes(at: 16)) * alpha }
                                 } else {
-                                    sum += (w * alpha) * values.lanes(at: row)
+                                    let wa = w * alpha
+                                    s0 += wa * row.lanes(at: 0)
+                                    if count > 1 { s1 += wa * row.lanes(at: 8) }
+                                    if count > 2 { s2 += wa * row.lanes(at: 16) }
                                 }
                             }
-                            if let outputScale { sum = sum * outputScale[i] }
                             let place = i &* stride &+ block &+ c
-                            if let accumulationWeight {
-                                sum = output.lanes(at: place) + accumulationWeight * sum
-                            }
-                            output.setLanes(sum, at: place)
+                            store(s0, at: place, point: i)
+                            if count > 1 { store(s1, at: place &+ 8, point: i) }
+                            if count > 2 { store(s2, at: place &+ 16, point: i) }
+                            g &+= count
                         }
                     }
                 }

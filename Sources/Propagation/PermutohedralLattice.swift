@@ -43,7 +43,7 @@ public struct PermutohedralLattice: Sendable {
         pointCount = n
         let vertices = d + 1
         let embedding = LatticeEmbedding(dimension: d)
-        var table = LatticeHashTable(keySize: d, expectedCount: max(n, 1))
+        var table = LatticeHashTable(keySize: d, expectedCount: max(n / 4, 1))
         var rows = [Int32](repeating: 0, count: n * vertices)
         var weights = [Float](repeating: 0, count: n * vertices)
 
