@@ -25,6 +25,9 @@ Cases (the Swift tests list the same parameters):
                 centres are nearly equidistant, K = 3 classes (label values 1...3),
                 gt_prob 0.6, zero_unsure True, Gaussian sxy 5 compat 4, bilateral sxy 30
                 srgb 13 compat 6, t = 5
+  camera_two    90x70 crop of the greyscale camera.png as RGB, one CAM-like blob padded with a
+                0.30 background and argmaxed: K = 2 (the common single-class image, where
+                densecrf takes its one/two-channel code path), relation-mining call
   rocket_softmax  rocket.png downscaled to 87x65 (N = 5655), unary_from_softmax of smooth random
                 class probabilities (K = 5, clip 1e-5), Gaussian sxy (2, 4) compat 2, bilateral
                 sxy 20 srgb 9 compat 5, t = 8
@@ -141,7 +144,15 @@ def main():
     q, m = crf(img, unary, 3, (5, 4), (30, 13, 6), 5)
     save("astronaut_general", image=img, labels=labels.astype(np.uint8), probabilities=q, map=m.astype(np.uint8))
 
-    # 4. Unary from class probabilities, anisotropic Gaussian.
+    # 4. Two labels (one foreground class), greyscale photo.
+    img = np.ascontiguousarray(load(args.photos, "camera.png")[100:170, 200:290])
+    cams = blob_cams(70, 90, 1, seed=6)
+    labels = np.argmax(np.pad(cams, ((1, 0), (0, 0), (0, 0)), mode="constant", constant_values=0.30), axis=0)
+    unary = unary_from_labels(labels, 2, gt_prob=0.7, zero_unsure=False)
+    q, m = crf(img, unary, 2, (3, 3), (50, 5, 10), 10)
+    save("camera_two", image=img, labels=labels.astype(np.uint8), probabilities=q, map=m.astype(np.uint8))
+
+    # 5. Unary from class probabilities, anisotropic Gaussian.
     img = np.asarray(Image.fromarray(load(args.photos, "rocket.png")).resize((87, 65), Image.BILINEAR))
     img = np.ascontiguousarray(img)
     logits = 4 * blob_cams(65, 87, 5, seed=4)

@@ -39,22 +39,37 @@ public struct DenseCRFParameters: Sendable, Equatable {
 
 extension DenseCRF {
     /// A CRF with both kernels of `parameters` on an 8-bit RGB image (interleaved, row-major)
-    /// and the unary of `labels` (row-major label map; see `setUnary(fromLabels:...)`).
-    public init(labels: [Int], labelCount: Int, rgb: [UInt8], width: Int, height: Int,
-                parameters: DenseCRFParameters) {
+    /// and no unary yet. The kernels depend only on the image, so one such CRF can refine
+    /// several label maps of that image (relation mining refines two): set each unary on a copy.
+    public init(rgb: [UInt8], width: Int, height: Int, labelCount: Int, parameters: DenseCRFParameters) {
         self.init(width: width, height: height, labelCount: labelCount)
-        setUnary(fromLabels: labels, gtProbability: parameters.gtProbability, zeroUnsure: parameters.zeroUnsure)
         addGaussian(sxy: parameters.gaussianSXY, compat: parameters.gaussianCompat)
         addBilateral(sxy: parameters.bilateralSXY, srgb: parameters.bilateralSRGB, rgb: rgb,
                      compat: parameters.bilateralCompat)
     }
 
+    /// A CRF with both kernels of `parameters` on an 8-bit RGB image (interleaved, row-major)
+    /// and the unary of `labels` (row-major label map; see `setUnary(fromLabels:...)`).
+    public init(labels: [Int], labelCount: Int, rgb: [UInt8], width: Int, height: Int,
+                parameters: DenseCRFParameters) {
+        self.init(rgb: rgb, width: width, height: height, labelCount: labelCount, parameters: parameters)
+        setUnary(fromLabels: labels, gtProbability: parameters.gtProbability, zeroUnsure: parameters.zeroUnsure)
+    }
+
+    /// The most probable label per pixel when `labels` is the unary and `parameters` sets the
+    /// confidence and the iteration count (kernels as already added).
+    public func refine(labels: [Int], parameters: DenseCRFParameters) -> [Int] {
+        var crf = self
+        crf.setUnary(fromLabels: labels, gtProbability: parameters.gtProbability, zeroUnsure: parameters.zeroUnsure)
+        return crf.map(iterations: parameters.iterations)
+    }
+
     /// Refines a label map on its image: the CRF's most probable label per pixel after
     /// `parameters.iterations` mean-field updates (with `zeroUnsure` the result indexes rows,
-    /// i.e. label value v comes back as v - 1).
+    /// i.e. label value v comes back as v - 1). Several maps of one image share the kernels.
     public static func refine(labels: [Int], labelCount: Int, rgb: [UInt8], width: Int, height: Int,
                               parameters: DenseCRFParameters = .relationMining) -> [Int] {
-        DenseCRF(labels: labels, labelCount: labelCount, rgb: rgb, width: width, height: height,
-                 parameters: parameters).map(iterations: parameters.iterations)
+        DenseCRF(rgb: rgb, width: width, height: height, labelCount: labelCount, parameters: parameters)
+            .refine(labels: labels, parameters: parameters)
     }
 }

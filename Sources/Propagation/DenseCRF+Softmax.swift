@@ -8,9 +8,13 @@ extension DenseCRF {
     /// e^x lane by lane for x ≤ 88 (inputs below -87.3 give 0; -∞ gives 0).
     @inline(__always)
     static func exponential(_ value: SIMD8<Float>) -> SIMD8<Float> {
-        let x = value.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
-        // x = n·ln2 + r with |r| ≤ ln2/2; ln2 split in two parts so n·ln2 is exact enough.
-        let n = (x * 1.442_695_04 + 0.5).rounded(.down)
+        let low = SIMD8<Float>(repeating: -87.3), high = SIMD8<Float>(repeating: 88.3)
+        let x = value.replacing(with: low, where: value .< low).replacing(with: high, where: value .> high)
+        // x = n·ln2 + r with |r| ≤ ln2/2; n = round(x·log2 e) through the 1.5·2^23 trick (its
+        // integer sits in the low mantissa bits); ln2 in two parts so n·ln2 is exact enough.
+        let magic = SIMD8<Float>(repeating: 12_582_912)
+        let shifted = x * 1.442_695_04 + magic
+        let n = shifted - magic
         var r = x - n * 0.693_359_375
         r = r - n * -2.121_944_4e-4
         let r2 = r * r
@@ -22,9 +26,9 @@ extension DenseCRF {
         p = p * r + 5.000_000_12e-1
         let y = p * r2 + r + 1
         // 2^n through the exponent bits (n stays in -126...128 after the clamp).
-        let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
-        let scale = unsafeBitCast(bits, to: SIMD8<Float>.self)
-        return (y * scale).replacing(with: 0, where: value .< -87.3)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: SIMD8<Float>.self)
+        return (y * scale).replacing(with: 0, where: value .< low)
     }
 
     /// Overwrites `energies` (N pixels × `stride` lanes of negative energies) with the
@@ -32,29 +36,49 @@ extension DenseCRF {
     static func normalise(_ energies: UnsafeMutablePointer<Float>, pixels: Int, stride: Int, labels: Int) {
         precondition(stride % 8 == 0 && labels >= 1 && labels <= stride)
         let blocks = stride / 8
-        let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        // Per block: 0 on label lanes and -∞ on padding lanes (added before the maximum), and
+        // 1 / 0 (multiplied after the exponential).
+        var offsets = [SIMD8<Float>](repeating: .zero, count: blocks)
+        var keep = [SIMD8<Float>](repeating: .zero, count: blocks)
+        for l in 0 ..< stride {
+            offsets[l / 8][l % 8] = l < labels ? 0 : -.infinity
+            keep[l / 8][l % 8] = l < labels ? 1 : 0
+        }
+        offsets.withUnsafeBufferPointer { offsets in
+        keep.withUnsafeBufferPointer { keep in
         forEachLatticeChunk(count: pixels, costPerItem: 4 * stride) { range in
             for i in range {
                 let row = energies + i &* stride
-                var highest = -Float.infinity
+                var highest = SIMD8<Float>(repeating: -.infinity)
                 for b in 0 ..< blocks {
-                    let v = UnsafeRawPointer(row + 8 &* b).loadUnaligned(as: SIMD8<Float>.self)
-                    let masked = v.replacing(with: -.infinity, where: lane &+ Int32(8 &* b) .>= Int32(labels))
-                    highest = max(highest, masked.max())
+                    let v = row.loadLanes(at: 8 &* b) + offsets[b]
+                    highest = highest.replacing(with: v, where: v .> highest)
+                }
+                var top = highest[0]
+                for j in 1 ..< 8 where highest[j] > top { top = highest[j] }
+                var sums = SIMD8<Float>()
+                for b in 0 ..< blocks {
+                    let e = exponential(row.loadLanes(at: 8 &* b) - top) * keep[b]
+                    sums += e
+                    row.storeLanes(e, at: 8 &* b)
                 }
                 var total: Float = 0
+                for j in 0 ..< 8 { total += sums[j] }
                 for b in 0 ..< blocks {
-                    let v = UnsafeRawPointer(row + 8 &* b).loadUnaligned(as: SIMD8<Float>.self)
-                    var e = exponential(v - highest)
-                    e.replace(with: 0, where: lane &+ Int32(8 &* b) .>= Int32(labels))
-                    total += e.sum()
-                    UnsafeMutableRawPointer(row + 8 &* b).storeBytes(of: e, as: SIMD8<Float>.self)
-                }
-                for b in 0 ..< blocks {
-                    let e = UnsafeRawPointer(row + 8 &* b).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(row + 8 &* b).storeBytes(of: e / total, as: SIMD8<Float>.self)
+                    row.storeLanes(row.loadLanes(at: 8 &* b) / total, at: 8 &* b)
                 }
             }
         }
+        }}
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Float {
+    @inline(__always) fileprivate func loadLanes(at i: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(self + i).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) fileprivate func storeLanes(_ value: SIMD8<Float>, at i: Int) {
+        UnsafeMutableRawPointer(self + i).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 }

@@ -119,23 +119,32 @@ public struct DenseCRF: Sendable {
         let stride = (k + 7) / 8 * 8
         // -U, pixel-major with `stride` lanes; lanes past K hold -∞ so softmax gives them 0.
         var negativeUnary = [Float](repeating: -.infinity, count: n * stride)
-        for l in 0 ..< k {
-            for i in 0 ..< n { negativeUnary[i * stride + l] = -unary[l * n + i] }
+        unary.withUnsafeBufferPointer { unary in
+            negativeUnary.withUnsafeMutableBufferPointer { target in
+                let u = unary.baseAddress!, t = target.baseAddress!
+                forEachLatticeChunk(count: n, costPerItem: 2 * k) { range in
+                    for i in range {
+                        for l in 0 ..< k { t[i &* stride &+ l] = -u[l &* n &+ i] }
+                    }
+                }
+            }
         }
         var q = negativeUnary
-        var next = [Float](repeating: 0, count: n * stride)
+        var next = [Float](repeating: 0, count: iterations > 0 ? n * stride : 0)
         q.withUnsafeMutableBufferPointer { q in
             next.withUnsafeMutableBufferPointer { next in
                 negativeUnary.withUnsafeBufferPointer { negativeUnary in
+                    DenseCRF.normalise(q.baseAddress!, pixels: n, stride: stride, labels: k)
+                    guard iterations > 0 else { return }
                     var current = q.baseAddress!, update = next.baseAddress!
-                    DenseCRF.normalise(current, pixels: n, stride: stride, labels: k)
+                    let workspace = LatticeWorkspace()
                     for _ in 0 ..< iterations {
                         update.update(from: negativeUnary.baseAddress!, count: n * stride)
                         for kernel in kernels {
                             kernel.normalisation.withUnsafeBufferPointer { scale in
                                 kernel.lattice.filter(UnsafePointer(current), into: update, stride: stride, channels: k,
                                                       inputScale: scale.baseAddress!, outputScale: scale.baseAddress!,
-                                                      accumulationWeight: kernel.compatibility)
+                                                      accumulationWeight: kernel.compatibility, workspace: workspace)
                             }
                         }
                         DenseCRF.normalise(update, pixels: n, stride: stride, labels: k)
@@ -146,8 +155,15 @@ public struct DenseCRF: Sendable {
             }
         }
         var result = [Float](repeating: 0, count: k * n)
-        for l in 0 ..< k {
-            for i in 0 ..< n { result[l * n + i] = q[i * stride + l] }
+        q.withUnsafeBufferPointer { q in
+            result.withUnsafeMutableBufferPointer { target in
+                let source = q.baseAddress!, t = target.baseAddress!
+                forEachLatticeChunk(count: n, costPerItem: 2 * k) { range in
+                    for l in 0 ..< k {
+                        for i in range { t[l &* n &+ i] = source[i &* stride &+ l] }
+                    }
+                }
+            }
         }
         return Tensor(shape: [k, height, width], scalars: result)
     }
@@ -163,11 +179,14 @@ public struct DenseCRF: Sendable {
         let k = probabilities.shape[0], n = probabilities.shape[1] * probabilities.shape[2]
         var best = [Int](repeating: 0, count: n)
         probabilities.scalars.withUnsafeBufferPointer { p in
-            var highest = Array(p[0 ..< n])
-            for l in 1 ..< max(k, 1) {
-                for i in 0 ..< n where p[l * n + i] > highest[i] {
-                    highest[i] = p[l * n + i]
-                    best[i] = l
+            best.withUnsafeMutableBufferPointer { best in
+                for i in 0 ..< n {
+                    var top = p[i], label = 0
+                    for l in 1 ..< k where p[l &* n &+ i] > top {
+                        top = p[l &* n &+ i]
+                        label = l
+                    }
+                    best[i] = label
                 }
             }
         }

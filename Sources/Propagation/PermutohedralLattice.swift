@@ -43,39 +43,64 @@ public struct PermutohedralLattice: Sendable {
         pointCount = n
         let vertices = d + 1
         let embedding = LatticeEmbedding(dimension: d)
-        var table = LatticeHashTable(keySize: d, expectedCount: max(n, 1))
+        var table = LatticeHashTable(keySize: d, expectedCount: max(n / 4, 1))
         var rows = [Int32](repeating: 0, count: n * vertices)
         var weights = [Float](repeating: 0, count: n * vertices)
 
-        // Embed every point and collect its vertices.
-        var keys = [Int32](repeating: 0, count: vertices * d)
-        var scratch = [Float](repeating: 0, count: embedding.scratchCount)
-        var pointWeights = [Float](repeating: 0, count: vertices)
+        // Embed the points in parallel, a chunk at a time (bounded scratch), then register their
+        // vertices in point order. A point whose simplex equals its predecessor's (common for
+        // neighbouring pixels) reuses the predecessor's vertex ids without hashing.
+        let keyCount = vertices * d
+        let chunk = 4096
+        var chunkKeys = [Int32](repeating: 0, count: chunk * keyCount)
+        var chunkWeights = [Float](repeating: 0, count: chunk * vertices)
+        let previous = UnsafeMutablePointer<Int32>.allocate(capacity: keyCount)
+        let previousIDs = UnsafeMutablePointer<Int32>.allocate(capacity: vertices)
+        defer { previous.deallocate(); previousIDs.deallocate() }
+        var hasPrevious = false
         features.withUnsafeBufferPointer { features in
-            keys.withUnsafeMutableBufferPointer { keys in
-                scratch.withUnsafeMutableBufferPointer { scratch in
-                    pointWeights.withUnsafeMutableBufferPointer { pointWeights in
-                        for i in 0 ..< n {
-                            embedding.embed(features.baseAddress! + i * d, keys: keys.baseAddress!,
-                                            weights: pointWeights.baseAddress!, scratch: scratch.baseAddress!)
-                            for r in 0 ..< vertices {
-                                let id = table.findOrInsert(keys.baseAddress! + r * d)
-                                rows[i * vertices + r] = id + 1
-                                weights[i * vertices + r] = pointWeights[r]
-                            }
-                        }
-                        if addingOriginVertices {
-                            let origin = [Float](repeating: 0, count: d)
-                            origin.withUnsafeBufferPointer { origin in
-                                embedding.embed(origin.baseAddress!, keys: keys.baseAddress!,
-                                                weights: pointWeights.baseAddress!, scratch: scratch.baseAddress!)
-                            }
-                            for r in 0 ..< vertices { _ = table.findOrInsert(keys.baseAddress! + r * d) }
-                        }
+        chunkKeys.withUnsafeMutableBufferPointer { chunkKeys in
+        chunkWeights.withUnsafeMutableBufferPointer { chunkWeights in
+        rows.withUnsafeMutableBufferPointer { rows in
+        weights.withUnsafeMutableBufferPointer { weights in
+            let allKeys = chunkKeys.baseAddress!, allWeights = chunkWeights.baseAddress!
+            for start in Swift.stride(from: 0, to: n, by: chunk) {
+                let count = min(chunk, n - start)
+                forEachLatticeChunk(count: count, costPerItem: 8 * keyCount) { range in
+                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: embedding.scratchCount)
+                    defer { scratch.deallocate() }
+                    for j in range {
+                        embedding.embed(features.baseAddress! + (start + j) * d, keys: allKeys + j * keyCount,
+                                        weights: allWeights + j * vertices, scratch: scratch)
+                    }
+                }
+                for j in 0 ..< count {
+                    let keys = allKeys + j * keyCount
+                    var same = hasPrevious
+                    if same {
+                        for k in 0 ..< keyCount where keys[k] != previous[k] { same = false; break }
+                    }
+                    if !same {
+                        for r in 0 ..< vertices { previousIDs[r] = table.findOrInsert(keys + r * d) }
+                        for k in 0 ..< keyCount { previous[k] = keys[k] }
+                        hasPrevious = true
+                    }
+                    let i = start + j
+                    for r in 0 ..< vertices {
+                        rows[i * vertices + r] = previousIDs[r] + 1
+                        weights[i * vertices + r] = allWeights[j * vertices + r]
                     }
                 }
             }
-        }
+            if addingOriginVertices {
+                let origin = [Float](repeating: 0, count: d)
+                var scratch = [Float](repeating: 0, count: embedding.scratchCount)
+                origin.withUnsafeBufferPointer { origin in
+                    embedding.embed(origin.baseAddress!, keys: allKeys, weights: allWeights, scratch: &scratch)
+                }
+                for r in 0 ..< vertices { _ = table.findOrInsert(allKeys + r * d) }
+            }
+        }}}}}
         let m = table.count
         vertexCount = m
         pointRows = rows
@@ -105,31 +130,25 @@ public struct PermutohedralLattice: Sendable {
         // Blur neighbours: one step along lattice direction j adds d+1 to coordinate j and
         // subtracts 1 from all (so the key moves by +d at j and -1 elsewhere); the other
         // neighbour is the opposite step. Direction d changes only the implicit last coordinate.
+        // Only forward steps are looked up: u = forward(v) means v = backward(u), so each
+        // backward entry is written by exactly one vertex (no two threads share an entry).
         var neighbours = [Int32](repeating: 0, count: 2 * vertices * m)
         let lookup = table
         neighbours.withUnsafeMutableBufferPointer { neighbours in
             let out = neighbours.baseAddress!
             lookup.keys.withUnsafeBufferPointer { allKeys in
-                forEachLatticeChunk(count: m, costPerItem: 4 * vertices * d) { range in
-                    var forward = [Int32](repeating: 0, count: d)
-                    var backward = [Int32](repeating: 0, count: d)
-                    forward.withUnsafeMutableBufferPointer { forward in
-                        backward.withUnsafeMutableBufferPointer { backward in
-                            for v in range {
-                                let key = allKeys.baseAddress! + v * d
-                                for j in 0 ... d {
-                                    for k in 0 ..< d {
-                                        forward[k] = key[k] &- 1
-                                        backward[k] = key[k] &+ 1
-                                    }
-                                    if j < d {
-                                        forward[j] = key[j] &+ Int32(d)
-                                        backward[j] = key[j] &- Int32(d)
-                                    }
-                                    let slot = 2 * (j * m + v)
-                                    out[slot] = lookup.find(forward.baseAddress!) + 1
-                                    out[slot + 1] = lookup.find(backward.baseAddress!) + 1
-                                }
+                forEachLatticeChunk(count: m, costPerItem: 2 * vertices * d) { range in
+                    let forward = UnsafeMutablePointer<Int32>.allocate(capacity: d)
+                    defer { forward.deallocate() }
+                    for v in range {
+                        let key = allKeys.baseAddress! + v * d
+                        for j in 0 ... d {
+                            for k in 0 ..< d { forward[k] = key[k] &- 1 }
+                            if j < d { forward[j] = key[j] &+ Int32(d) }
+                            let u = Int(lookup.find(forward))
+                            if u >= 0 {
+                                out[2 * (j * m + v)] = Int32(u + 1)
+                                out[2 * (j * m + u) + 1] = Int32(v + 1)
                             }
                         }
                     }
@@ -139,7 +158,8 @@ public struct PermutohedralLattice: Sendable {
         blurNeighbours = neighbours
     }
 
-    /// Bytes held by the lattice's index arrays (the filter needs 64·(M+1) more while it runs).
+    /// Bytes held by the lattice's index arrays (filtering C channels needs about 8·C·(M+1)
+    /// more while it runs, at most `filterBufferBudget`).
     public var byteCount: Int {
         4 * (pointRows.count + pointWeights.count + splatStarts.count + splatPoints.count
             + splatWeights.count + blurNeighbours.count)
