@@ -3,6 +3,7 @@
 // does (subtract the pixel's maximum, exponentiate, divide by the sum). Pixels hold their labels
 // in `stride` lanes; lanes past the label count carry -∞ and come out as exact zeros. The
 // exponential is a SIMD8 Cephes-style polynomial (about 1 ulp), no libm call per label.
+import Tensors
 
 extension DenseCRF {
     /// e^x lane by lane for x ≤ 88 (inputs below -87.3 give 0; -∞ gives 0).
@@ -46,7 +47,7 @@ extension DenseCRF {
         }
         offsets.withUnsafeBufferPointer { offsets in
         keep.withUnsafeBufferPointer { keep in
-        forEachLatticeChunk(count: pixels, costPerItem: 4 * stride) { range in
+        forEachChunk(count: pixels, costPerItem: 4 * stride, maxChunks: 32, threshold: 1 << 16) { range in
             for i in range {
                 let row = energies + i &* stride
                 var highest = SIMD8<Float>(repeating: -.infinity)

@@ -122,7 +122,7 @@ public struct DenseCRF: Sendable {
         unary.withUnsafeBufferPointer { unary in
             negativeUnary.withUnsafeMutableBufferPointer { target in
                 let u = unary.baseAddress!, t = target.baseAddress!
-                forEachLatticeChunk(count: n, costPerItem: 2 * k) { range in
+                forEachChunk(count: n, costPerItem: 2 * k, maxChunks: 32, threshold: 1 << 16) { range in
                     for i in range {
                         for l in 0 ..< k { t[i &* stride &+ l] = -u[l &* n &+ i] }
                     }
@@ -158,7 +158,7 @@ public struct DenseCRF: Sendable {
         q.withUnsafeBufferPointer { q in
             result.withUnsafeMutableBufferPointer { target in
                 let source = q.baseAddress!, t = target.baseAddress!
-                forEachLatticeChunk(count: n, costPerItem: 2 * k) { range in
+                forEachChunk(count: n, costPerItem: 2 * k, maxChunks: 32, threshold: 1 << 16) { range in
                     for l in 0 ..< k {
                         for i in range { t[l &* n &+ i] = source[i &* stride &+ l] }
                     }

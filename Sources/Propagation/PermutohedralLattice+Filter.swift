@@ -5,6 +5,7 @@
 // processed in SIMD8 groups of channels, all channels per pass while the two vertex buffers fit
 // a fixed budget (more passes otherwise, so memory stays bounded); threads split vertices and
 // points.
+import Tensors
 
 extension UnsafePointer where Pointee == Float {
     @inline(__always) fileprivate func lanes(at i: Int) -> SIMD8<Float> {
@@ -105,7 +106,7 @@ extension PermutohedralLattice {
                 let groups = lanes / 8
                 // Splat: every vertex gathers its points' weighted values, up to three SIMD8
                 // groups of channels at a time in registers.
-                forEachLatticeChunk(count: m, costPerItem: 2 * lanes * vertices) { range in
+                forEachChunk(count: m, costPerItem: 2 * lanes * vertices, maxChunks: 32, threshold: 1 << 16) { range in
                     for v in range {
                         let begin = Int(starts[v]), end = Int(starts[v &+ 1])
                         let row = bufferA + (v &+ 1) &* width
@@ -136,7 +137,7 @@ extension PermutohedralLattice {
                 for j in 0 ... d {
                     let base = 2 * j * m
                     let from = source, to = target
-                    forEachLatticeChunk(count: m, costPerItem: 3 * lanes) { range in
+                    forEachChunk(count: m, costPerItem: 3 * lanes, maxChunks: 32, threshold: 1 << 16) { range in
                         for v in range {
                             let first = from + Int(neighbours[base &+ 2 &* v]) &* width
                             let second = from + Int(neighbours[base &+ 2 &* v &+ 1]) &* width
@@ -152,7 +153,7 @@ extension PermutohedralLattice {
                 }
                 // Slice: interpolate each point's value from its simplex.
                 let values = source
-                forEachLatticeChunk(count: n, costPerItem: 2 * lanes * vertices) { range in
+                forEachChunk(count: n, costPerItem: 2 * lanes * vertices, maxChunks: 32, threshold: 1 << 16) { range in
                     for i in range {
                         let first = i &* vertices
                         var g = 0

@@ -5,6 +5,7 @@
 // (DESIGN §6 "Relation mining") runs through it; the construction and the filter's arithmetic
 // follow Krähenbühl's densecrf so the filtered values agree with pydensecrf's. This file holds
 // the lattice structure and its construction; the filter is in PermutohedralLattice+Filter.
+import Tensors
 
 public struct PermutohedralLattice: Sendable {
     /// Feature dimension d.
@@ -66,7 +67,7 @@ public struct PermutohedralLattice: Sendable {
             let allKeys = chunkKeys.baseAddress!, allWeights = chunkWeights.baseAddress!
             for start in Swift.stride(from: 0, to: n, by: chunk) {
                 let count = min(chunk, n - start)
-                forEachLatticeChunk(count: count, costPerItem: 8 * keyCount) { range in
+                forEachChunk(count: count, costPerItem: 8 * keyCount, maxChunks: 32, threshold: 1 << 16) { range in
                     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: embedding.scratchCount)
                     defer { scratch.deallocate() }
                     for j in range {
@@ -137,7 +138,7 @@ public struct PermutohedralLattice: Sendable {
         neighbours.withUnsafeMutableBufferPointer { neighbours in
             let out = neighbours.baseAddress!
             lookup.keys.withUnsafeBufferPointer { allKeys in
-                forEachLatticeChunk(count: m, costPerItem: 2 * vertices * d) { range in
+                forEachChunk(count: m, costPerItem: 2 * vertices * d, maxChunks: 32, threshold: 1 << 16) { range in
                     let forward = UnsafeMutablePointer<Int32>.allocate(capacity: d)
                     defer { forward.deallocate() }
                     for v in range {

@@ -5,15 +5,17 @@
 import Dispatch
 
 /// Below this many scalar operations a job runs on the calling thread.
-let concurrencyThreshold = 1 << 17
+public let concurrencyThreshold = 1 << 17
 
 /// Calls `body` on contiguous sub-ranges covering `0 ..< count` exactly once, concurrently when
-/// `count * costPerItem` (roughly scalar operations) is large, else in one call on this thread.
-func forEachChunk(count: Int, costPerItem: Int, _ body: (Range<Int>) -> Void) {
+/// `count * costPerItem` (roughly scalar operations) reaches `threshold`, else in one call on
+/// this thread. At most `maxChunks` ranges are made; the split never changes any result.
+public func forEachChunk(count: Int, costPerItem: Int, maxChunks: Int = 16, threshold: Int = concurrencyThreshold,
+                         _ body: (Range<Int>) -> Void) {
     guard count > 0 else { return }
-    let chunks = min(count, 16)
+    let chunks = min(count, max(1, maxChunks))
     let (work, overflow) = count.multipliedReportingOverflow(by: max(costPerItem, 1))
-    guard chunks > 1, overflow || work >= concurrencyThreshold else {
+    guard chunks > 1, overflow || work >= threshold else {
         body(0 ..< count)
         return
     }
