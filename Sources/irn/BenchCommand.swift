@@ -8,24 +8,28 @@ import Tensors
 struct BenchCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "bench",
-        summary: "Measure GEMM and convolution speed (GFLOP/s) on this machine",
-        usage: "gemm|conv [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--json]",
+        summary: "Measure GEMM, convolution, stage and decoding speed on this machine",
+        usage: "gemm|conv|walk|pamr|crf|decode [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
         options: [
             OptionSpec("sizes", "LIST", "gemm: square sizes, comma-separated (default 256,512,1024,2048)"),
             OptionSpec("repeat", "N", "timed runs per case after a warm-up; the best is shown (default 5)"),
             OptionSpec("threads", "T", "worker threads (default: all \(Parallelism.processorCount) processors)"),
             OptionSpec("batch", "N", "conv: images per batch (default 1)"),
+            OptionSpec("image", "IMG", "pamr, crf: the photo to use (default: a seeded 375x500 image)"),
+            OptionSpec("files", "LIST", "decode: image files to decode, comma-separated"),
             OptionSpec("json", nil, "print JSON instead of a table"),
         ],
         examples: ["irn bench gemm --sizes 256,512,1024 --repeat 5 --threads 2",
-                   "irn bench conv --json"],
+                   "irn bench conv --json",
+                   "irn bench walk",
+                   "irn bench decode --files photo.jpg,labels.png --repeat 20"],
         positionalRange: 1...1)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let subject = arguments.positional[0]
-        guard subject == "gemm" || subject == "conv" else {
+        guard subject == "gemm" || subject == "conv" || StageBench.subjects.contains(subject) else {
             throw UsageError(message: "unknown bench subject '\(subject)'",
-                             hint: "choose 'irn bench gemm' or 'irn bench conv'")
+                             hint: "choose one of gemm, conv, " + StageBench.subjects.joined(separator: ", "))
         }
         let repeats = try arguments.int("repeat", default: 5, range: 1...1000)
         let threads = try arguments.int("threads", default: Parallelism.processorCount, range: 1...1024)
@@ -47,6 +51,14 @@ struct BenchCommand: IRNCommand {
             if !json { console.out(BenchResult.header) }
             for size in sizes.map({ Int($0) }) {
                 let result = GEMMBench.measure(size: size, repeats: repeats)
+                results.append(result)
+                if !json { console.out(result.row) }
+            }
+        } else if StageBench.subjects.contains(subject) {
+            if !json { console.out(BenchResult.header) }
+            let files = arguments.string("files").map { $0.split(separator: ",").map(String.init) } ?? []
+            for result in try StageBench.measure(subject, imagePath: arguments.string("image"), files: files,
+                                                 repeats: repeats) {
                 results.append(result)
                 if !json { console.out(result.row) }
             }
@@ -77,7 +89,8 @@ struct BenchResult {
 
     var row: String {
         func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(1, width - s.count)) }
-        return pad(name, 30) + pad(shape, 30) + String(format: "%9.3f %10.1f", milliseconds, gflops)
+        let rate = gflops.isNaN ? String(repeating: " ", count: 10) + "-" : String(format: " %10.1f", gflops)
+        return pad(name, 30) + pad(shape, 30) + String(format: "%9.3f", milliseconds) + rate
     }
 
     static func json(subject: String, machine: Machine, results: [BenchResult]) -> String {
@@ -88,7 +101,7 @@ struct BenchResult {
             let parameters = result.parameters.map { ", \(quoted($0.0)): \($0.1)" }.joined()
             return "    {\"name\": \(quoted(result.name)), \"shape\": \(quoted(result.shape))\(parameters), "
                 + "\"ms\": \(String(format: "%.4f", result.milliseconds)), "
-                + "\"gflops\": \(String(format: "%.2f", result.gflops))}"
+                + "\"gflops\": \(result.gflops.isNaN ? "null" : String(format: "%.2f", result.gflops))}"
         }
         return """
             {
