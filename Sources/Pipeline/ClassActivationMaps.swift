@@ -2,7 +2,8 @@
 // writes them (step/make_cam.py over VOC12ClassificationDatasetMSF; DESIGN §3, §5, §6 "CAM").
 // Per scale: Pillow-bicubic rescale, ImageNet normalisation, the [image, mirror] pair through
 // the CAM network; each scale's maps are resized bilinearly (align_corners=False) to the
-// stride-4 size ((H−1)/4+1, (W−1)/4+1) and, for high_res, to 4× that size then cropped to H×W;
+// stride-4 size ((H−1)/4+1, (W−1)/4+1) and, for high_res, to H and W rounded up to multiples
+// of 16 (get_strided_up_size(size, 16)) then cropped to H×W;
 // the scales are summed, the image's classes kept, and each map divided by (its max + 1e-5).
 import Codecs
 import Networks
@@ -13,6 +14,10 @@ public let defaultCAMScales: [Double] = [1.0, 0.5, 1.5, 2.0]
 
 /// The stride-4 size of an image side: (side − 1) / 4 + 1 (the reference's get_strided_size).
 public func stridedLength(_ side: Int, stride: Int = 4) -> Int { (side - 1) / stride + 1 }
+
+/// A side rounded up to a multiple of 16: ((side − 1) / 16 + 1) · 16 (the reference's
+/// get_strided_up_size with stride 16, the grid high_res is resized to before the crop).
+public func stridedUpLength(_ side: Int, stride: Int = 16) -> Int { stridedLength(side, stride: stride) * stride }
 
 /// The CAM file of `image` for the foreground classes `keys` (0-based, ascending, unique, each
 /// below the network's class count), summed over `scales`. `progress` is called after each
@@ -32,7 +37,8 @@ public func classActivationMaps(of image: Image, network: CAMNetwork, keys: [Int
     for (index, scale) in scales.enumerated() {
         let maps = selectChannels(network.classActivationMaps(preprocessForCAM(image, scale: scale)), keys)
         strided += resizeBilinear(maps, height: stridedHeight, width: stridedWidth, alignCorners: false)
-        let upsampled = resizeBilinear(maps, height: 4 * stridedHeight, width: 4 * stridedWidth, alignCorners: false)
+        let upsampled = resizeBilinear(maps, height: stridedUpLength(height), width: stridedUpLength(width),
+                                       alignCorners: false)
         highRes += crop(upsampled, top: 0, left: 0, height: height, width: width)
         progress?(index, scale)
     }
