@@ -16,6 +16,7 @@ struct LabelCommandInputs {
         OptionSpec("irn-weights", "FILE", "IRNet checkpoint (.pth or .safetensors): compute the boundary stage in memory"),
         OptionSpec("classes", "LIST", "Classes in the image (with --cam-weights): VOC names or 0-based indices"),
         OptionSpec("scales", "LIST", "CAM scales (with --cam-weights), each in (0, 4] (default 1,0.5,1.5,2)"),
+        NetworkStageInputs.cropSizeOption,
         OptionSpec("verbose", nil, "Print each step and its time on stderr"),
         OptionSpec("out", "DIR", "Output folder (written under DIR/<stage>/<stem>.*)"),
         OptionSpec("beta", "B", "Affinity sharpening exponent, > 0 (default 10)"),
@@ -28,7 +29,7 @@ struct LabelCommandInputs {
     /// Where the CAM and boundary maps come from.
     enum Source {
         case stageFiles(cam: String, boundary: String)
-        case networks(camWeights: String, irnWeights: String, keys: [Int], scales: [Double])
+        case networks(camWeights: String, irnWeights: String, keys: [Int], scales: [Double], cropSize: Int)
     }
 
     let source: Source
@@ -44,7 +45,7 @@ struct LabelCommandInputs {
 
     init(_ arguments: ParsedArguments, spec: CommandSpec) throws {
         let stageOptions = ["cam", "boundary"].filter { arguments.string($0) != nil }
-        let networkOptions = ["cam-weights", "irn-weights", "classes", "scales"].filter { arguments.string($0) != nil }
+        let networkOptions = ["cam-weights", "irn-weights", "classes", "scales", "crop-size"].filter { arguments.string($0) != nil }
         if !stageOptions.isEmpty && !networkOptions.isEmpty {
             throw UsageError(message: "give either stage files (--cam, --boundary) or networks (--cam-weights, --irn-weights), not both",
                              hint: "usage: irn \(spec.name) \(spec.usage)")
@@ -62,7 +63,8 @@ struct LabelCommandInputs {
             _ = try arguments.requiredString("image", spec: spec)
             source = .networks(camWeights: camWeights, irnWeights: irnWeights,
                                keys: try NetworkStageInputs.classes(arguments, spec: spec),
-                               scales: try NetworkStageInputs.scales(arguments))
+                               scales: try NetworkStageInputs.scales(arguments),
+                               cropSize: try NetworkStageInputs.cropSize(arguments))
         }
         verbose = arguments.has("verbose")
         outFolder = try arguments.requiredString("out", spec: spec)
@@ -100,7 +102,7 @@ struct LabelCommandInputs {
     var camDescription: String {
         switch source {
         case .stageFiles(let cam, _): return cam
-        case .networks(let weights, _, _, _): return "the CAMs computed with \(weights)"
+        case .networks(let weights, _, _, _, _): return "the CAMs computed with \(weights)"
         }
     }
 
@@ -108,7 +110,7 @@ struct LabelCommandInputs {
     var boundaryDescription: String {
         switch source {
         case .stageFiles(_, let boundary): return boundary
-        case .networks(_, let weights, _, _): return "the displacement field computed with \(weights)"
+        case .networks(_, let weights, _, _, _): return "the displacement field computed with \(weights)"
         }
     }
 
@@ -125,12 +127,12 @@ struct LabelCommandInputs {
             let boundary = try BoundaryFile.load(boundaryPath)
             try boundary.check(against: cam, camPath: camPath, boundaryPath: boundaryPath)
             return (cam, boundary)
-        case .networks(let camWeights, let irnWeights, let keys, let scales):
+        case .networks(let camWeights, let irnWeights, let keys, let scales, let cropSize):
             let log = StepLog(enabled: verbose, console: console)
             let image = try NetworkStageInputs.image(imagePath!, log: log)
             try NetworkStageInputs.checkScales(scales, image: image, path: imagePath!)
             let camNetwork = try NetworkStageInputs.camNetwork(camWeights, log: log)
-            let irNetwork = try NetworkStageInputs.irNetwork(irnWeights, log: log)
+            let irNetwork = try NetworkStageInputs.irNetwork(irnWeights, cropSize: cropSize, log: log)
             let cam = try NetworkStageInputs.cam(image, network: camNetwork, keys: keys, scales: scales, log: log)
             return (cam, NetworkStageInputs.boundary(image, network: irNetwork, log: log))
         }

@@ -78,10 +78,18 @@ enum NetworkStageInputs {
         return network
     }
 
-    static func irNetwork(_ path: String, log: StepLog) throws -> EdgeDisplacement {
+    static func irNetwork(_ path: String, cropSize: Int, log: StepLog) throws -> EdgeDisplacement {
         let network = try log.time("loaded IRN weights \(path)") { try NetworkWeights.irNetwork(from: path) }
-        log.note("IRNet: width \(network.backbone.configuration.widthMultiplier)")
-        return EdgeDisplacement(network: network)
+        log.note("IRNet: width \(network.backbone.configuration.widthMultiplier), padded to \(cropSize)")
+        return EdgeDisplacement(network: network, cropSize: cropSize)
+    }
+
+    static let cropSizeOption = OptionSpec(
+        "crop-size", "N", "Side the image is zero-padded to for IRNet, 16...4096 (default 512, the reference's; larger images: the next multiple of 16)")
+
+    /// --crop-size (default 512).
+    static func cropSize(_ arguments: ParsedArguments) throws -> Int {
+        try arguments.int("crop-size", default: 512, range: 16...4096)
     }
 
     /// The CAM stage of `image` with per-scale timing.
