@@ -58,8 +58,8 @@ let package = Package(
         tests("EvaluationTests", ["Evaluation"]),
         tests("PropagationTests", ["Propagation"]),
         tests("TrainingTests", ["Training"]),
-        tests("PipelineTests", ["Pipeline", "Evaluation", "Checkpoints"]),
-        tests("irnTests", ["irn", "Pipeline", "Evaluation", "Checkpoints"]),
+        tests("PipelineTests", ["Pipeline", "Evaluation", "Checkpoints", "Networks"]),
+        tests("irnTests", ["irn", "Pipeline", "Evaluation", "Checkpoints", "Networks"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,7 +1,9 @@
 // ErrorReport: turns any error a command throws into one line of text and a hint for the user.
 // Library errors are typed (PNGError, JPEGError, NPYError, ...); this is the one place that
 // knows how to phrase them at the command line.
+import Checkpoints
 import Codecs
+import Networks
 import Pipeline
 
 /// An error raised by a command itself (a missing file, a bad combination of inputs).
@@ -15,6 +17,31 @@ enum ErrorReport {
         switch error {
         case let failure as CommandFailure:
             return (failure.message, failure.hint)
+        case let weights as NetworkWeightsError:
+            if weights.underlying is FileIOError { return describe(weights.underlying) }
+            let (message, hint) = describe(weights.underlying)
+            return ("\(weights.file): \(message)", hint)
+        case let binding as NetworkBindingError:
+            return ("\(binding)", "is this the right checkpoint? irn cam takes the CAM network's weights, irn boundary IRNet's")
+        case let checkpoint as CheckpointFileError:
+            switch checkpoint {
+            case .unknownFormat:
+                return ("not a checkpoint: neither a PyTorch .pth (zip or legacy) nor a safetensors file",
+                        "pass the file torch.save wrote (a state dict), or a .safetensors file")
+            case .noBackbone:
+                return ("the checkpoint holds no ResNet50 stem convolution ([C, 3, 7, 7])",
+                        "pass the state dict of the reference's CAM network or IRNet")
+            }
+        case let checkpoint as CheckpointError:
+            return ("not a readable PyTorch checkpoint: \(checkpoint)",
+                    "save a state dict with torch.save(model.state_dict(), path), or convert it to safetensors")
+        case let pickle as PickleError:
+            return ("the checkpoint's pickle cannot be read safely: \(pickle)",
+                    "only state dicts of tensors are read; save model.state_dict(), not the model object")
+        case let safeTensors as SafeTensorsError:
+            return ("not a readable safetensors file: \(safeTensors)", "the file is damaged or truncated; write it again")
+        case let stateDict as StateDictError:
+            return ("\(stateDict)", "is this the right checkpoint?")
         case let file as FileIOError:
             switch file {
             case .notFound(let path): return ("no such file: \(path)", "check the path")

@@ -23,7 +23,8 @@ enum IRNCommandLine {
     static let version = "0.1.0"
 
     static let commands: [IRNCommand.Type] = [
-        ConvertCommand.self,
+        CAMCommand.self,
+        BoundaryCommand.self,
         SemSegCommand.self,
         InsSegCommand.self,
         BenchCommand.self,
@@ -32,6 +33,7 @@ enum IRNCommandLine {
         RefineCommand.self,
         CRFCommand.self,
         MineRelationsCommand.self,
+        ConvertCommand.self,
     ]
 
     static func overview() -> String {

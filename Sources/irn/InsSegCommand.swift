@@ -1,21 +1,23 @@
 // `irn ins-seg`: instance pseudo labels of one image (IRNet §5): centroids from the displacement
 // field, instance CAMs walked over the boundary affinities, connected fragments scored. Writes
 // OUT/ins_seg/<stem>.npz (score, mask, class), .png (instance index map, 0 none, i + 1 for row
-// i) and .json (per-instance class, score, pixels) (DESIGN §4, §5). Inputs are stage files.
+// i) and .json (per-instance class, score, pixels) (DESIGN §4, §5). Inputs are stage files, or
+// an image and both checkpoints.
 import Codecs
 import Pipeline
 
 enum InsSegCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "ins-seg",
-        summary: "Instance labels from CAM and boundary stage files (centroids + random walk)",
-        usage: "--cam C.npz --boundary B.npz --out DIR [--beta 10 --exp-times 8 --radius 5 --bg-threshold 0.25] [--visualize [--image IMG]]",
+        summary: "Instance labels from CAM and boundary maps (centroids + random walk)",
+        usage: "(--cam C.npz --boundary B.npz | --image IMG --cam-weights W --irn-weights W --classes LIST [--scales S]) --out DIR [--beta 10 --exp-times 8 --radius 5 --bg-threshold 0.25] [--visualize] [--verbose]",
         options: LabelCommandInputs.options,
-        examples: ["irn ins-seg --cam out/cam/2007_000032.npz --boundary out/boundary/2007_000032.npz --out out"])
+        examples: ["irn ins-seg --cam out/cam/2007_000032.npz --boundary out/boundary/2007_000032.npz --out out",
+                   "irn ins-seg --image 2007_000032.jpg --cam-weights res50_cam.pth --irn-weights res50_irn.pth --classes aeroplane,person --out out"])
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let inputs = try LabelCommandInputs(arguments, spec: spec)
-        let (cam, boundary) = try inputs.load()
+        let (cam, boundary) = try inputs.load(console: console)
         let found = try inputs.instances(cam, boundary)
         try FileIO.writeAtomically(LabelFiles.instanceNPZ(found), to: inputs.outputPath("ins_seg", "npz"))
         try FileIO.writeAtomically(LabelFiles.instancePNG(found), to: inputs.outputPath("ins_seg", "png"))
