@@ -27,13 +27,13 @@ enum IRNCommandLine {
         BoundaryCommand.self,
         SemSegCommand.self,
         InsSegCommand.self,
-        BenchCommand.self,
-        EvalCommand.self,
-        ExportCommand.self,
+        MineRelationsCommand.self,
         RefineCommand.self,
         CRFCommand.self,
-        MineRelationsCommand.self,
+        EvalCommand.self,
+        ExportCommand.self,
         ConvertCommand.self,
+        BenchCommand.self,
     ]
 
     static func overview() -> String {
