@@ -1,5 +1,5 @@
 """Forward-pass time of the reference networks (jiwoon-ahn/irn) on PyTorch CPU, for the
-network rows of Docs/Benchmarks.md beside the Swift figures measured on the same machine.
+network rows of Docs/Benchmarks.md, beside `irn bench networks` (same sizes, same machine).
 
 Times, with torch.set_num_threads(--threads) (default 2) and no autograd:
   cam   CAM.forward on a [image, flipped image] batch of 2 x 3 x 375 x 500

@@ -9,13 +9,13 @@ struct BenchCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "Measure GEMM, convolution, stage and decoding speed on this machine",
-        usage: "gemm|conv|walk|pamr|crf|decode [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
+        usage: "gemm|conv|networks|walk|pamr|crf|decode [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
         options: [
             OptionSpec("sizes", "LIST", "gemm: square sizes, comma-separated (default 256,512,1024,2048)"),
             OptionSpec("repeat", "N", "timed runs per case after a warm-up; the best is shown (default 5)"),
             OptionSpec("threads", "T", "worker threads (default: all \(Parallelism.processorCount) processors)"),
             OptionSpec("batch", "N", "conv: images per batch (default 1)"),
-            OptionSpec("image", "IMG", "pamr, crf: the photo to use (default: a seeded 375x500 image)"),
+            OptionSpec("image", "IMG", "networks, pamr, crf: the photo to use (default: a seeded 375x500 image)"),
             OptionSpec("files", "LIST", "decode: image files to decode, comma-separated"),
             OptionSpec("json", nil, "print JSON instead of a table"),
         ],

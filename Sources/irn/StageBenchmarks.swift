@@ -6,12 +6,13 @@
 // implementations on the same sizes in the same session.
 import Foundation
 import Codecs
+import Networks
 import Pipeline
 import Propagation
 import Tensors
 
 enum StageBench {
-    static let subjects = ["walk", "pamr", "crf", "decode"]
+    static let subjects = ["walk", "pamr", "crf", "decode", "networks"]
 
     /// A 375×500 RGB image: the given file, or seeded smooth colour noise.
     static func benchImage(path: String?) throws -> Image {
@@ -47,6 +48,7 @@ enum StageBench {
         case "walk": return [walk(repeats: repeats)]
         case "pamr": return [try pamr(image: benchImage(path: imagePath), repeats: repeats)]
         case "crf": return [try crf(image: benchImage(path: imagePath), repeats: repeats)]
+        case "networks": return try NetworkBench.measure(imagePath: imagePath, repeats: repeats)
         default: return try decode(files: files, repeats: repeats)
         }
     }
@@ -125,5 +127,32 @@ enum StageBench {
                                milliseconds: seconds * 1e3, gflops: megapixels / seconds * 1e-3,
                                parameters: [("bytes", bytes.count), ("width", image.width), ("height", image.height)])
         }
+    }
+}
+
+/// Network forward passes for `irn bench networks`: the CAM network on one [image, mirror]
+/// pair of 375×500, the multi-scale CAM of that image (4 scales), and IRNet's EdgeDisplacement
+/// on the pair padded to 512×512 — full-width ResNet50 with seeded weights (speed does not
+/// depend on the values). Benchmarks/networks_reference.py times the reference on the same.
+enum NetworkBench {
+    static func measure(imagePath: String?, repeats: Int) throws -> [BenchResult] {
+        let image = try StageBench.benchImage(path: imagePath)
+        let cam = try CAMNetwork(parameters: SeededWeights.parameters(for: CAMNetwork.parameterLayout(), seed: 1))
+        let irn = try IRNetwork(parameters: SeededWeights.parameters(for: IRNetwork.parameterLayout(), seed: 2))
+        let pair = preprocessForCAM(image, scale: 1)
+        var sink = 0
+        let size = "\(image.height)x\(image.width)"
+        let camSeconds = bestTime(repeats: repeats) { sink &+= cam.classActivationMaps(pair).count }
+        let multiScaleSeconds = bestTime(repeats: max(1, repeats / 2)) {
+            sink &+= classActivationMaps(of: image, network: cam, keys: [0, 1]).cam.count
+        }
+        let edgeDisplacement = EdgeDisplacement(network: irn, cropSize: 512)
+        let irnSeconds = bestTime(repeats: repeats) { sink &+= edgeDisplacement(pair).boundary.count }
+        precondition(sink > 0)
+        return [
+            BenchResult(name: "CAM forward (image + mirror)", shape: "2x3x\(size)", milliseconds: camSeconds * 1e3, gflops: .nan),
+            BenchResult(name: "multi-scale CAM (1,0.5,1.5,2)", shape: size, milliseconds: multiScaleSeconds * 1e3, gflops: .nan),
+            BenchResult(name: "IRNet EdgeDisplacement", shape: "2x3x\(size) -> 512x512", milliseconds: irnSeconds * 1e3, gflops: .nan),
+        ]
     }
 }
