@@ -1,7 +1,8 @@
 // conv2d: 2-D cross-correlation on NCHW tensors (PyTorch's F.conv2d without groups) with
 // zero padding, stride and dilation per axis, optional bias and a fused activation. Each image
-// is one GEMM, output[Cout, pixels] = weight[Cout, Cin·kh·kw] · im2col(image): a 1×1 stride-1
-// conv multiplies the input directly; k×k convs pack im2col panels straight from the image
+// is one GEMM, output[Cout, pixels] = weight[Cout, Cin·kh·kw] · im2col(image), all images
+// sharing one packing of the weights (the image+flip pair packs them once): a 1×1 stride-1 conv
+// multiplies the input directly; k×k convs pack im2col panels straight from the image
 // (Im2Col.swift). Bias and ReLU run in the GEMM's store (DESIGN §7).
 
 /// Output = act(conv(input, weight) + bias). input [N, Cin, H, W], weight [Cout, Cin, kh, kw],
@@ -34,21 +35,19 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
         weight.scalars.withUnsafeBufferPointer { weightBuffer in
             biasValues.withUnsafeBufferPointer { biasBuffer in
                 output.scalars.withUnsafeMutableBufferPointer { outputBuffer in
-                    let weights = weightBuffer.baseAddress!
-                    let rowBias = bias == nil ? nil : biasBuffer.baseAddress
+                    // One plan for the batch: the weights are packed once for all images.
+                    var plan = GEMMPlan(m: outChannels, n: pixels, k: patch, alpha: 1,
+                                        a: weightBuffer.baseAddress!, lda: patch, transposeA: false,
+                                        beta: 0, rowBias: bias == nil ? nil : biasBuffer.baseAddress,
+                                        activation: activation, workspace: workspace)
                     for n in 0..<batch {
                         let image = inputBuffer.baseAddress! + n * inputStride
                         let result = outputBuffer.baseAddress! + n * outputStride
                         if geometry.isPointwise {
-                            let source = MatrixPanelSource(base: image, ld: pixels, transposed: false)
-                            gemmDriver(m: outChannels, n: pixels, k: patch, alpha: 1, a: weights, lda: max(1, patch),
-                                       transposeA: false, b: source, beta: 0, c: result, ldc: pixels,
-                                       rowBias: rowBias, activation: activation, workspace: workspace)
+                            plan.multiply(MatrixPanelSource(base: image, ld: pixels, transposed: false),
+                                          c: result, ldc: pixels)
                         } else {
-                            let source = Im2ColPanelSource(image: image, geometry: geometry)
-                            gemmDriver(m: outChannels, n: pixels, k: patch, alpha: 1, a: weights, lda: max(1, patch),
-                                       transposeA: false, b: source, beta: 0, c: result, ldc: pixels,
-                                       rowBias: rowBias, activation: activation, workspace: workspace)
+                            plan.multiply(Im2ColPanelSource(image: image, geometry: geometry), c: result, ldc: pixels)
                         }
                     }
                 }

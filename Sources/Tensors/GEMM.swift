@@ -1,17 +1,22 @@
 // GEMM: C = act(alpha·op(A)·op(B) + beta·C + bias[row]) on Float32 row-major matrices with
 // leading dimensions and optional transposes: the one matrix product every conv and linear
-// layer runs on (DESIGN §7). Goto/BLIS blocking: for each NC-wide column block and KC-deep
-// slice, op(B) is packed into 16-column panels and op(A) into 6-row panels, then 6×16 register
-// tiles (GEMM+MicroKernel) sweep MC-row blocks. Tasks own disjoint rectangles of C and KC depends
-// on k only, so every element sums in the same order for any thread count (bit-identical).
+// layer runs on (DESIGN §7). Goto/BLIS blocking: op(A) is packed into 6-row panels and op(B),
+// one column block at a time, into 16-column panels, both cut into KC-deep slices; 6×16
+// register tiles (GEMM+MicroKernel) then sweep MC-row blocks (GEMM+Plan). Tasks own disjoint
+// rectangles of C and the slices depend on k only, so every element sums in the same order for
+// any thread count (bit-identical results).
 
-/// Cache blocking of the GEMM (elements). KC bounds the k-slice held per panel, MC the rows of
-/// A swept against one B panel (A block in L2), NC the columns of B packed at once (L3).
+/// Cache blocking of the GEMM (elements). KC bounds the k-slice of a panel (a 16-column B
+/// panel slice stays in L1), MC the rows of A swept against one B panel (A block in L2);
+/// packed B (all slices of a column block) is kept near `packedBLimit` floats (L3), packed A
+/// below `packedALimit` (rows beyond it are done in bands).
 @usableFromInline
 enum GEMMBlocking {
     @usableFromInline static let kc = 256
     @usableFromInline static let mc = 144
-    @usableFromInline static let nc = 3072
+    @usableFromInline static let packedBLimit = 3 << 19
+    @usableFromInline static let packedALimit = 1 << 22
+    @usableFromInline static let maximumColumnBlock = 8192
     /// Below this many multiply-adds one worker does everything (thread start-up would dominate).
     @usableFromInline static let parallelThreshold = 1 << 21
 }
@@ -89,108 +94,8 @@ func gemmDriver<Source: GEMMPanelSource>(
     rowBias: UnsafePointer<Float>?, activation: Activation,
     workspace: GEMMWorkspace? = nil
 ) {
-    if m == 0 || n == 0 { return }
-    let relu = activation == .relu
-    if k == 0 {
-        let store = GEMMStore(alpha: alpha, beta: beta, bias: nil, relu: relu)
-        for i in 0..<m {
-            for j in 0..<n {
-                var rowStore = store
-                rowStore.bias = rowBias.map { $0 + i }
-                rowStore.finish(Float(0), at: c + i * ldc + j, row: 0)
-            }
-        }
-        return
-    }
-    let mr = MicroKernel.rows, nr = MicroKernel.columns
-    // The k-slices depend on k alone: they fix the summation order of every element.
-    let kBlocks = (k + GEMMBlocking.kc - 1) / GEMMBlocking.kc
-    let kcStep = (k + kBlocks - 1) / kBlocks
-    let ncStep = min(n, GEMMBlocking.nc)
-    let rowPanels = (m + mr - 1) / mr
-    let mcPanels = GEMMBlocking.mc / mr
-    let multiplyAdds = m.multipliedReportingOverflow(by: n).partialValue
-        .multipliedReportingOverflow(by: k).partialValue
-    let workers = multiplyAdds < GEMMBlocking.parallelThreshold ? 1 : Parallelism.workers
-
-    let bPanelsMax = (ncStep + nr - 1) / nr
-    let workspace = workspace ?? GEMMWorkspace()
-    workspace.reserve(a: rowPanels * mr * kcStep, b: bPanelsMax * PanelRow.panelStride(kc: kcStep))
-    let packedA = workspace.packedA, packedB = workspace.packedB
-
-    for jc in stride(from: 0, to: n, by: ncStep) {
-        let nc = min(ncStep, n - jc)
-        let columnPanels = (nc + nr - 1) / nr
-        let grid = TileGrid(rowPanels: rowPanels, columnPanels: columnPanels, rowBlockPanels: mcPanels,
-                            workers: workers)
-        for block in 0..<kBlocks {
-            let pc = block * kcStep
-            let kc = min(kcStep, k - pc)
-            // Phase 1: pack this slice of A (all rows) and of B (this column block).
-            let packingTasks = workers == 1 ? 1 : 4 * workers
-            Parallelism.forEachTask(packingTasks, workers: workers) { task in
-                for panel in Parallelism.share(of: rowPanels, parts: packingTasks, index: task) {
-                    GEMMPacking.packA(into: packedA + panel * mr * kc, a: a, lda: lda,
-                                      transposed: transposeA, i0: panel * mr,
-                                      height: min(mr, m - panel * mr), p0: pc, kc: kc)
-                }
-                source.pack(into: packedB, p0: pc, kc: kc,
-                            rows: Parallelism.share(of: kc, parts: packingTasks, index: task), j0: jc, nc: nc)
-            }
-            // Phase 2: tiles of C, one (row block, column chunk) rectangle per task.
-            let isFirst = block == 0, isLast = block == kBlocks - 1
-            let store = GEMMStore(alpha: alpha, beta: isFirst ? beta : 1,
-                                  bias: isLast ? rowBias : nil, relu: isLast && relu)
-            Parallelism.forEachTask(grid.taskCount, workers: workers) { task in
-                let (rows, columns) = grid.rectangle(of: task)
-                for jp in columns {
-                    let bPanel = packedB + jp * PanelRow.panelStride(kc: kc)
-                    let j = jc + jp * nr
-                    let width = min(nr, n - j)
-                    for ip in rows {
-                        let i = ip * mr
-                        var tileStore = store
-                        tileStore.bias = store.bias.map { $0 + i }
-                        MicroKernel.run(kc: kc, a: packedA + ip * mr * kc, b: bPanel,
-                                        c: c + i * ldc + j, ldc: ldc,
-                                        rowCount: min(mr, m - i), columnCount: width,
-                                        store: tileStore)
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The tasks of one k-slice: row blocks of MC rows (the A block that stays in L2) times chunks
-/// of column panels, enough of them to keep every worker busy.
-@usableFromInline
-struct TileGrid {
-    let rowPanels: Int, columnPanels: Int
-    let rowBlockPanels: Int, rowBlocks: Int
-    let columnChunks: Int
-
-    init(rowPanels: Int, columnPanels: Int, rowBlockPanels: Int, workers: Int) {
-        self.rowPanels = rowPanels
-        self.columnPanels = columnPanels
-        self.rowBlockPanels = rowBlockPanels
-        rowBlocks = (rowPanels + rowBlockPanels - 1) / rowBlockPanels
-        if workers <= 1 {
-            columnChunks = 1
-        } else {
-            // About eight tasks per worker, but no chunk narrower than four panels (64 columns).
-            let wanted = (8 * workers + rowBlocks - 1) / rowBlocks
-            columnChunks = max(1, min(wanted, columnPanels / 4))
-        }
-    }
-
-    var taskCount: Int { rowBlocks * columnChunks }
-
-    /// Row panels and column panels of one task.
-    func rectangle(of task: Int) -> (rows: Range<Int>, columns: Range<Int>) {
-        let rowBlock = task / columnChunks, chunk = task % columnChunks
-        let rowStart = rowBlock * rowBlockPanels
-        return (rowStart..<min(rowPanels, rowStart + rowBlockPanels),
-                Parallelism.share(of: columnPanels, parts: columnChunks, index: chunk))
-    }
+    var plan = GEMMPlan(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA,
+                        beta: beta, rowBias: rowBias, activation: activation,
+                        workspace: workspace ?? GEMMWorkspace())
+    plan.multiply(source, c: c, ldc: ldc)
 }

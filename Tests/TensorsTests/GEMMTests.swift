@@ -96,6 +96,20 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    func testColumnBlocksAndRowBands() {
+        // Deep products: B is packed in several column blocks (n beyond the packed-B budget for
+        // this k) and A in several row bands (m beyond the packed-A budget).
+        let k = 2000
+        let columnBlock = GEMMBlocking.packedBLimit / k / 16 * 16
+        let bandRows = GEMMBlocking.packedALimit / (6 * k) / 24 * 24 * 6
+        for (index, (m, n)) in [(8, columnBlock + 37), (bandRows + 13, 20)].enumerated() {
+            var c = Case()
+            c.m = m; c.n = n; c.k = k; c.lda = k; c.ldb = n; c.ldc = n
+            c.bias = true; c.activation = .relu; c.beta = 1
+            _ = check(c, seed: UInt64(80 + index))
+        }
+    }
+
     func testBetaZeroIgnoresNaNInC() {
         let a: [Float] = [1, 2, 3, 4], b: [Float] = [1, 0, 0, 1]
         var c = [Float](repeating: .nan, count: 4)

@@ -1,0 +1,175 @@
+// GEMMPlan: the blocking and threading of one GEMM C = act(alpha·op(A)·op(B) + beta·C + bias)
+// (GEMM.swift has the contract). op(A) is packed once per plan — so conv2d multiplies every
+// image of a batch with the same packed weights — and op(B) one column block at a time, all
+// of its KC-deep slices at once. Each column block is then two parallel phases: pack, and
+// compute tasks that each sweep every slice of their own rectangle of C (DESIGN §7).
+
+@usableFromInline
+struct GEMMPlan {
+    let m: Int, n: Int, k: Int
+    let alpha: Float, beta: Float
+    let a: UnsafePointer<Float>, lda: Int, transposeA: Bool
+    let rowBias: UnsafePointer<Float>?, relu: Bool
+    let workspace: GEMMWorkspace
+    /// The k-slices: kSlices of kcStep rows (the last may be shorter). They depend on k alone
+    /// and fix the summation order of every element.
+    let kSlices: Int, kcStep: Int
+    /// Row panels of op(A) and how many are packed at once (a band; all of them unless A is huge).
+    let rowPanels: Int, bandPanels: Int
+    /// Columns of op(B) packed at once.
+    let columnBlock: Int
+    let workers: Int
+    /// The band of A the workspace holds, packed (nil before the first multiply).
+    private var packedBand: Int?
+
+    @usableFromInline
+    init(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+         beta: Float, rowBias: UnsafePointer<Float>?, activation: Activation, workspace: GEMMWorkspace) {
+        self.m = m; self.n = n; self.k = k
+        self.alpha = alpha; self.beta = beta
+        self.a = a; self.lda = lda; self.transposeA = transposeA
+        self.rowBias = rowBias; self.relu = activation == .relu
+        self.workspace = workspace
+        let mr = MicroKernel.rows, nr = MicroKernel.columns
+        kSlices = max(1, (k + GEMMBlocking.kc - 1) / GEMMBlocking.kc)
+        kcStep = max(1, (k + kSlices - 1) / kSlices)
+        rowPanels = (m + mr - 1) / mr
+        let blockPanels = GEMMBlocking.mc / mr
+        let bandLimit = max(blockPanels, GEMMBlocking.packedALimit / (mr * max(1, k)) / blockPanels * blockPanels)
+        bandPanels = max(1, min(rowPanels, bandLimit))
+        let columnLimit = GEMMBlocking.packedBLimit / max(1, k) / nr * nr
+        let columns = min(max(columnLimit, 16 * nr), GEMMBlocking.maximumColumnBlock)
+        columnBlock = max(nr, min(columns, (n + nr - 1) / nr * nr))
+        let (mn, overflow1) = m.multipliedReportingOverflow(by: n)
+        let (mnk, overflow2) = mn.multipliedReportingOverflow(by: k)
+        workers = !overflow1 && !overflow2 && mnk < GEMMBlocking.parallelThreshold ? 1 : Parallelism.workers
+        let columnPanels = columnBlock / nr
+        workspace.reserve(a: kSlices * bandPanels * mr * kcStep,
+                          b: kSlices * columnPanels * PanelRow.panelStride(kc: kcStep))
+    }
+
+    /// Rows of slice s.
+    @inline(__always)
+    func sliceDepth(_ s: Int) -> Int { min(kcStep, k - s * kcStep) }
+
+    /// C = act(alpha·op(A)·op(B) + beta·C + bias) with op(B) from `source` (k × n) and C at `c`
+    /// with row stride ldc. May be called again with other B and C: A stays packed.
+    @usableFromInline
+    mutating func multiply<Source: GEMMPanelSource>(_ source: Source, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            scaleOnly(c: c, ldc: ldc)
+            return
+        }
+        let mr = MicroKernel.rows, nr = MicroKernel.columns
+        let packedA = workspace.packedA, packedB = workspace.packedB
+        let aSliceStride = bandPanels * mr * kcStep
+        let bSliceStride = (columnBlock / nr) * PanelRow.panelStride(kc: kcStep)
+        let bands = (rowPanels + bandPanels - 1) / bandPanels
+        let workers = self.workers
+        for band in 0..<bands {
+            let firstPanel = band * bandPanels
+            let panels = min(bandPanels, rowPanels - firstPanel)
+            var needsA = packedBand != band
+            for jc in stride(from: 0, to: n, by: columnBlock) {
+                let nc = min(columnBlock, n - jc)
+                let columnPanels = (nc + nr - 1) / nr
+                // Phase 1: pack every slice of this column block of B (and of this band of A).
+                let packingTasks = workers == 1 ? 1 : 4 * workers
+                let packA = needsA
+                Parallelism.forEachTask(packingTasks, workers: workers) { task in
+                    if packA {
+                        for panel in Parallelism.share(of: panels, parts: packingTasks, index: task) {
+                            let i0 = (firstPanel + panel) * mr
+                            for s in 0..<kSlices {
+                                let kc = sliceDepth(s)
+                                GEMMPacking.packA(into: packedA + s * aSliceStride + panel * mr * kc, a: a, lda: lda,
+                                                  transposed: transposeA, i0: i0, height: min(mr, m - i0),
+                                                  p0: s * kcStep, kc: kc)
+                            }
+                        }
+                    }
+                    let rows = Parallelism.share(of: k, parts: packingTasks, index: task)
+                    var s = rows.lowerBound / kcStep
+                    while s < kSlices && s * kcStep < rows.upperBound {
+                        let p0 = s * kcStep, kc = sliceDepth(s)
+                        let local = max(rows.lowerBound, p0) - p0 ..< min(rows.upperBound, p0 + kc) - p0
+                        source.pack(into: packedB + s * bSliceStride, p0: p0, kc: kc, rows: local, j0: jc, nc: nc)
+                        s += 1
+                    }
+                }
+                needsA = false
+                packedBand = band
+                // Phase 2: each task sweeps all slices of one (row block, column chunk) of C.
+                let grid = TileGrid(rowPanels: panels, columnPanels: columnPanels,
+                                    rowBlockPanels: GEMMBlocking.mc / mr, workers: workers)
+                Parallelism.forEachTask(grid.taskCount, workers: workers) { task in
+                    let (rows, columns) = grid.rectangle(of: task)
+                    for s in 0..<kSlices {
+                        let kc = sliceDepth(s)
+                        let store = GEMMStore(alpha: alpha, beta: s == 0 ? beta : 1,
+                                              bias: s == kSlices - 1 ? rowBias : nil,
+                                              relu: s == kSlices - 1 && relu)
+                        let aSlice = packedA + s * aSliceStride
+                        let bSlice = packedB + s * bSliceStride
+                        for jp in columns {
+                            let bPanel = bSlice + jp * PanelRow.panelStride(kc: kc)
+                            let j = jc + jp * nr
+                            let width = min(nr, n - j)
+                            for ip in rows {
+                                let i = (firstPanel + ip) * mr
+                                var tileStore = store
+                                tileStore.bias = store.bias.map { $0 + i }
+                                MicroKernel.run(kc: kc, a: aSlice + ip * mr * kc, b: bPanel,
+                                                c: c + i * ldc + j, ldc: ldc,
+                                                rowCount: min(mr, m - i), columnCount: width,
+                                                store: tileStore)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// k = 0: C = act(beta·C + bias), with the same epilogue arithmetic as the tiles.
+    private func scaleOnly(c: UnsafeMutablePointer<Float>, ldc: Int) {
+        for i in 0..<m {
+            let store = GEMMStore(alpha: alpha, beta: beta, bias: rowBias.map { $0 + i }, relu: relu)
+            for j in 0..<n { store.finish(Float(0), at: c + i * ldc + j, row: 0) }
+        }
+    }
+}
+
+/// The compute tasks of one column block: row blocks of MC rows (the A block that stays in L2)
+/// times chunks of column panels, enough of them to keep every worker busy.
+@usableFromInline
+struct TileGrid {
+    let rowPanels: Int, columnPanels: Int
+    let rowBlockPanels: Int, rowBlocks: Int
+    let columnChunks: Int
+
+    init(rowPanels: Int, columnPanels: Int, rowBlockPanels: Int, workers: Int) {
+        self.rowPanels = rowPanels
+        self.columnPanels = columnPanels
+        self.rowBlockPanels = rowBlockPanels
+        rowBlocks = (rowPanels + rowBlockPanels - 1) / rowBlockPanels
+        if workers <= 1 {
+            columnChunks = 1
+        } else {
+            // About eight tasks per worker, but no chunk narrower than four panels (64 columns).
+            let wanted = (8 * workers + rowBlocks - 1) / rowBlocks
+            columnChunks = max(1, min(wanted, columnPanels / 4))
+        }
+    }
+
+    var taskCount: Int { rowBlocks * columnChunks }
+
+    /// Row panels and column panels of one task.
+    func rectangle(of task: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+        let rowBlock = task / columnChunks, chunk = task % columnChunks
+        let rowStart = rowBlock * rowBlockPanels
+        return (rowStart..<min(rowPanels, rowStart + rowBlockPanels),
+                Parallelism.share(of: columnPanels, parts: columnChunks, index: chunk))
+    }
+}
