@@ -10,7 +10,7 @@ each: on a shared machine both sides then see the same conditions.
 
 Run from the repository root:
     swift build -c release --scratch-path .build-gemm
-    /work/venv/bin/python Benchmarks/compare_gemm.py --irn .build-gemm/release/irn
+    venv/bin/python Benchmarks/compare_gemm.py --irn .build-gemm/release/irn
 Optionally add a portable build's column:
     IRN_PORTABLE=1 swift build -c release --scratch-path .build-gemm-portable
     ... --portable-irn .build-gemm-portable/release/irn

@@ -9,7 +9,7 @@ struct BenchCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "Measure GEMM, convolution, stage and decoding speed on this machine",
-        usage: "gemm|conv|networks|walk|pamr|crf|decode [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
+        usage: "[gemm|conv|networks|walk|pamr|crf|decode] [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
         options: [
             OptionSpec("sizes", "LIST", "gemm: square sizes, comma-separated (default 256,512,1024,2048)"),
             OptionSpec("repeat", "N", "timed runs per case after a warm-up; the best is shown (default 5)"),
@@ -19,15 +19,17 @@ struct BenchCommand: IRNCommand {
             OptionSpec("files", "LIST", "decode: image files to decode, comma-separated"),
             OptionSpec("json", nil, "print JSON instead of a table"),
         ],
-        examples: ["irn bench gemm --sizes 256,512,1024 --repeat 5 --threads 2",
+        examples: ["irn bench                       (one figure of each kind)",
+                   "irn bench gemm --sizes 256,512,1024 --repeat 5 --threads 2",
                    "irn bench conv --json",
                    "irn bench walk",
                    "irn bench decode --files photo.jpg,labels.png --repeat 20"],
-        positionalRange: 1...1)
+        positionalRange: 0...1)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
-        let subject = arguments.positional[0]
-        guard subject == "gemm" || subject == "conv" || StageBench.subjects.contains(subject) else {
+        let subject = arguments.positional.first ?? "overview"
+        guard subject == "gemm" || subject == "conv" || subject == "overview"
+                || StageBench.subjects.contains(subject) else {
             throw UsageError(message: "unknown bench subject '\(subject)'",
                              hint: "choose one of gemm, conv, " + StageBench.subjects.joined(separator: ", "))
         }
@@ -42,7 +44,20 @@ struct BenchCommand: IRNCommand {
         let machine = Machine.current(threads: threads)
         var results: [BenchResult] = []
         if !json { console.out(machine.summary) }
-        if subject == "gemm" {
+        if subject == "overview" {
+            // Without a subject: one figure of each kind, a minute or so in all.
+            if !json { console.out(BenchResult.header) }
+            var overview = [GEMMBench.measure(size: 1024, repeats: repeats)]
+            if let shape = ConvBench.resnet50Shapes.last { overview.append(ConvBench.measure(shape, batch: 1, repeats: repeats)) }
+            overview += try NetworkBench.measure(imagePath: nil, repeats: 1)
+            for stage in ["walk", "pamr", "crf"] {
+                overview += try StageBench.measure(stage, imagePath: nil, files: [], repeats: min(repeats, 3))
+            }
+            for result in overview {
+                results.append(result)
+                if !json { console.out(result.row) }
+            }
+        } else if subject == "gemm" {
             let sizes = try arguments.doubles("sizes", default: [256, 512, 1024, 2048])
             guard sizes.allSatisfy({ $0 >= 1 && $0 <= 16384 && $0 == $0.rounded() }) else {
                 throw UsageError(message: "--sizes must be whole numbers in 1...16384",
