@@ -179,12 +179,13 @@ func bilinearTap(_ o: Int, scale: Float, inputSize: Int, outputSize: Int, alignC
     return (index0, index1, 1 - lambda1, lambda1)
 }
 
-/// Precomputed `bilinearTap`s of every output index of one axis.
-struct BilinearTaps {
-    var index0: [Int] = [], index1: [Int] = []
-    var lambda0: [Float] = [], lambda1: [Float] = []
+/// Precomputed `bilinearTap`s of every output index of one axis: the two source indices and
+/// their weights, as PyTorch's upsample_bilinear2d computes them (also used by the backward pass).
+public struct BilinearTaps {
+    public private(set) var index0: [Int] = [], index1: [Int] = []
+    public private(set) var lambda0: [Float] = [], lambda1: [Float] = []
 
-    init(inputSize: Int, outputSize: Int, alignCorners: Bool, scaleFactor: Double?) {
+    public init(inputSize: Int, outputSize: Int, alignCorners: Bool, scaleFactor: Double?) {
         let scale = bilinearScale(inputSize: inputSize, outputSize: outputSize,
                                   alignCorners: alignCorners, scaleFactor: scaleFactor)
         for o in 0 ..< outputSize {
@@ -196,7 +197,7 @@ struct BilinearTaps {
     }
 
     /// The four arrays as unsafe pointers, for the inner loops.
-    func withTaps<R>(_ body: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Float>,
+    public func withTaps<R>(_ body: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Float>,
                               UnsafePointer<Float>) -> R) -> R {
         index0.withUnsafeBufferPointer { i0 in
             index1.withUnsafeBufferPointer { i1 in

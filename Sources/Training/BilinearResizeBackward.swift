@@ -38,9 +38,9 @@ public func resizeBilinearBackward(outputGradient dy: Tensor, inputHeight: Int, 
 private func resizeBilinearBackward(_ dy: Tensor, _ inHeight: Int, _ inWidth: Int, _ alignCorners: Bool,
                                     _ heightScale: Double?, _ widthScale: Double?) -> Tensor {
     let (planes, outHeight, outWidth) = checkResizeBackward(dy, inHeight, inWidth)
-    let rows = ResizeTaps(inputSize: inHeight, outputSize: outHeight, alignCorners: alignCorners,
+    let rows = BilinearTaps(inputSize: inHeight, outputSize: outHeight, alignCorners: alignCorners,
                           scaleFactor: heightScale)
-    let columns = ResizeTaps(inputSize: inWidth, outputSize: outWidth, alignCorners: alignCorners,
+    let columns = BilinearTaps(inputSize: inWidth, outputSize: outWidth, alignCorners: alignCorners,
                              scaleFactor: widthScale)
     var dx = Tensor(shape: dy.shape.dropLast(2) + [inHeight, inWidth])
     guard planes > 0 else { return dx }
@@ -104,9 +104,9 @@ public func resizeBilinearBackwardNaive(outputGradient dy: Tensor, inputHeight: 
                                         alignCorners: Bool, heightScale: Double? = nil,
                                         widthScale: Double? = nil) -> Tensor {
     let (planes, outHeight, outWidth) = checkResizeBackward(dy, inputHeight, inputWidth)
-    let rows = ResizeTaps(inputSize: inputHeight, outputSize: outHeight, alignCorners: alignCorners,
+    let rows = BilinearTaps(inputSize: inputHeight, outputSize: outHeight, alignCorners: alignCorners,
                           scaleFactor: heightScale)
-    let columns = ResizeTaps(inputSize: inputWidth, outputSize: outWidth, alignCorners: alignCorners,
+    let columns = BilinearTaps(inputSize: inputWidth, outputSize: outWidth, alignCorners: alignCorners,
                              scaleFactor: widthScale)
     var dx = Tensor(shape: dy.shape.dropLast(2) + [inputHeight, inputWidth])
     for plane in 0..<planes {
@@ -133,57 +133,4 @@ private func checkResizeBackward(_ dy: Tensor, _ inHeight: Int, _ inWidth: Int)
     precondition(inHeight > 0 && inWidth > 0 && outHeight > 0 && outWidth > 0,
                  "resizeBilinearBackward: cannot resize \(inHeight)×\(inWidth) to \(outHeight)×\(outWidth)")
     return (dy.shape.dropLast(2).reduce(1, *), outHeight, outWidth)
-}
-
-/// The source taps of every output index along one axis: two source indices and their weights,
-/// as PyTorch's upsample_bilinear2d computes them (Float arithmetic).
-struct ResizeTaps {
-    var index0: [Int] = [], index1: [Int] = []
-    var lambda0: [Float] = [], lambda1: [Float] = []
-
-    init(inputSize: Int, outputSize: Int, alignCorners: Bool, scaleFactor: Double?) {
-        // Source-to-destination ratio (area_pixel_compute_scale).
-        let scale: Float
-        if alignCorners {
-            scale = outputSize > 1 ? Float(inputSize - 1) / Float(outputSize - 1) : 0
-        } else if let factor = scaleFactor, factor > 0 {
-            scale = Float(1.0 / factor)
-        } else {
-            scale = Float(inputSize) / Float(outputSize)
-        }
-        for o in 0..<outputSize {
-            if inputSize == outputSize {
-                index0.append(o); index1.append(o); lambda0.append(1); lambda1.append(0)
-                continue
-            }
-            // Source coordinate (area_pixel_compute_source_index), clamped at 0 without corners.
-            let source: Float
-            if alignCorners {
-                source = scale * Float(o)
-            } else {
-                let centred = scale * (Float(o) + 0.5) - 0.5
-                source = centred < 0 ? 0 : centred
-            }
-            let i0 = min(Int(source.rounded(.down)), inputSize - 1)
-            let l1 = min(max(source - Float(i0), 0), 1)
-            index0.append(i0)
-            index1.append(i0 < inputSize - 1 ? i0 + 1 : i0)
-            lambda0.append(1 - l1)
-            lambda1.append(l1)
-        }
-    }
-
-    /// The four arrays as pointers, for the inner loops.
-    func withTaps<R>(_ body: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Float>,
-                              UnsafePointer<Float>) -> R) -> R {
-        index0.withUnsafeBufferPointer { i0 in
-            index1.withUnsafeBufferPointer { i1 in
-                lambda0.withUnsafeBufferPointer { l0 in
-                    lambda1.withUnsafeBufferPointer { l1 in
-                        body(i0.baseAddress!, i1.baseAddress!, l0.baseAddress!, l1.baseAddress!)
-                    }
-                }
-            }
-        }
-    }
 }
