@@ -146,20 +146,12 @@ public struct RandomWalk: Sendable {
         return all.sorted { ($0.dy, $0.dx) < ($1.dy, $1.dx) }
     }
 
-    /// Worker threads for a walk: one per processor, at most one per row pair, and one when a
-    /// step is too small to pay for the hand-off.
+    /// Worker threads for a walk: `Parallelism.workers` (the --threads setting), at most one per
+    /// row pair, and one when a step is too small to pay for the hand-off.
     static func workerCount(rowPairs: Int, work: Int) -> Int {
         guard work >= 1 << 16 else { return 1 }
-        return max(1, min(processorCount, rowPairs))
+        return max(1, min(Parallelism.workers, rowPairs))
     }
-
-    static let processorCount: Int = {
-        #if canImport(Glibc) || canImport(Darwin)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return 1
-        #endif
-    }()
 }
 
 /// Where each pixel of a channel lives in the walk's zero-padded working buffers: `margin`
