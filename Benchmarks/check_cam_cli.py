@@ -11,7 +11,7 @@ width, on a 375 x 500 crop of a real photograph (coffee.png from the shared test
 3. Runs the release `irn cam` / `irn boundary` on the same .pth files and image, and prints the
    max abs errors of cam, high_res, edge and dp and both run times.
 Run (after `swift build -c release`):
-  IRN_REFERENCE=/tmp/irn-ref /work/venv/bin/python Benchmarks/check_cam_cli.py [path/to/irn]
+  IRN_REFERENCE=/path/to/irn venv/bin/python Benchmarks/check_cam_cli.py [path/to/irn]
 """
 import os
 import subprocess
@@ -28,7 +28,7 @@ import make_cam as golden  # noqa: E402  (sets up the reference modules)
 import networks  # noqa: E402
 
 WORK = "/tmp/irn-check-cam-cli"
-PHOTO = "/work/shared/testdata/photos/coffee.png"
+PHOTO = os.path.join(HERE, "..", "..", "shared", "testdata", "photos", "coffee.png")
 KEYS = (4, 10)
 SCALES = (1.0, 0.5, 1.5, 2.0)
 

@@ -11,7 +11,7 @@ warm-up, and the median CPU time of all threads.
 
 Run from the repository root, with a checkout of the reference code:
     git --git-dir=<mirror of jiwoon-ahn/irn> archive HEAD | tar -x -C /tmp/irn-ref
-    IRN_REFERENCE=/tmp/irn-ref /path/to/python Benchmarks/networks_reference.py [--threads 2]
+    IRN_REFERENCE=/path/to/irn /path/to/python Benchmarks/networks_reference.py [--threads 2]
 """
 import argparse
 import os

@@ -15,7 +15,7 @@ References, imported from checkouts outside this repository (nothing of them is 
                        step/eval_ins_seg.py run unchanged on temporary files, with chainercv's VOC
                        datasets replaced by in-memory stand-ins and `print` captured.
 Make the checkouts with `git clone` (or `git archive` of a mirror) and run from the repository root:
-    CHAINERCV_REFERENCE=/tmp/chainercv IRN_REFERENCE=/tmp/irn-ref \
+    CHAINERCV_REFERENCE=/tmp/chainercv IRN_REFERENCE=/path/to/irn \
         /path/to/venv/bin/python Fixtures/Generators/evaluation.py
 (needs numpy and pillow; see Fixtures/README.md, "Regenerating goldens").
 

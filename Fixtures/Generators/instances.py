@@ -7,7 +7,7 @@ The reference code is imported from a checkout outside this repository, named by
 environment variable IRN_REFERENCE; nothing of it is copied here. Make the checkout with
     git clone https://github.com/jiwoon-ahn/irn /tmp/irn-ref   (or `git archive` of a mirror)
 and run from the repository root:
-    IRN_REFERENCE=/tmp/irn-ref /path/to/venv/bin/python Fixtures/Generators/instances.py
+    IRN_REFERENCE=/path/to/irn /path/to/venv/bin/python Fixtures/Generators/instances.py
 (needs numpy, scikit-image, torch; see Fixtures/README.md, "Regenerating goldens").
 
 At import time the reference needs CUDA and pydensecrf, and uses `np.bool` (absent from NumPy

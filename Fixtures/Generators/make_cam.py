@@ -18,7 +18,7 @@ F.interpolate, adaptive_max_pool2d). Outputs in Fixtures/make_cam/:
   boundary_edge.npy, boundary_dp.npy  float32 [12, 15], [2, 12, 15] (crop_size 64)
 Run:
   git --git-dir=<mirror of jiwoon-ahn/irn> archive HEAD | tar -x -C /tmp/irn-ref
-  IRN_REFERENCE=/tmp/irn-ref /work/venv/bin/python Fixtures/Generators/make_cam.py
+  IRN_REFERENCE=/path/to/irn venv/bin/python Fixtures/Generators/make_cam.py
 """
 import importlib
 import os
@@ -31,7 +31,7 @@ from PIL import Image
 import networks  # sets up the reference modules (IRN_REFERENCE) and the seeded networks
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "make_cam")
-PHOTO = "/work/shared/testdata/photos/chelsea.png"
+PHOTO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "testdata", "photos", "chelsea.png")
 SCALES = (1.0, 0.5, 1.5, 2.0)
 KEYS = (7, 11)
 WIDTH = 0.25

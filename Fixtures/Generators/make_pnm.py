@@ -2,7 +2,7 @@
 comments and unusual whitespace) with reference decodes by Pillow, and Pillow decodes of the
 PNG twins of ../shared/testdata/photos (a subsampled grid plus row and column sums, to keep the
 fixtures small) for checking our decode of the PNM photos.
-Run: /work/venv/bin/python Fixtures/Generators/make_pnm.py  (NumPy + Pillow)."""
+Run: venv/bin/python Fixtures/Generators/make_pnm.py  (NumPy + Pillow)."""
 import io
 import os
 import numpy as np

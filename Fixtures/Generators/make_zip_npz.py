@@ -9,7 +9,7 @@ them when IRN_WRITE_FIXTURES=1 is set and otherwise require byte equality): zipf
 must pass, numpy.load must return the arrays our encoder was given, and what they loaded is
 re-saved with NumPy's own writer (npz/<name>.resaved.npz, zip/<name>.manifest.tsv/.contents.npy)
 for the Swift tests to compare with what they encoded.
-Run: /work/venv/bin/python Fixtures/Generators/make_zip_npz.py  (NumPy, PyTorch), then
+Run: venv/bin/python Fixtures/Generators/make_zip_npz.py  (NumPy, PyTorch), then
 IRN_WRITE_FIXTURES=1 swift test --filter ZipWriterTests (and NPZTests), then this script again."""
 import io
 import os

@@ -14,7 +14,7 @@ inputs come from seeded_random.py. Only outputs are written, to Fixtures/network
   <case>_<output>.npy           network outputs (float32), cases listed in CASES below
 Run:
   git --git-dir=<mirror of jiwoon-ahn/irn> archive HEAD | tar -x -C /tmp/irn-ref
-  IRN_REFERENCE=/tmp/irn-ref /path/to/python Fixtures/Generators/networks.py
+  IRN_REFERENCE=/path/to/irn /path/to/python Fixtures/Generators/networks.py
 (needs torch and numpy; CPU only).
 """
 import contextlib

@@ -1,6 +1,6 @@
 """Golden data for Pipeline's Pillow-equal resize and the CAM input preprocessing.
 
-Run: /work/venv/bin/python Fixtures/Generators/pillow_resize.py   (Pillow 13.0.0, NumPy 2.x)
+Run: venv/bin/python Fixtures/Generators/pillow_resize.py   (Pillow 13.0.0, NumPy 2.x)
 Writes Fixtures/pillow_resize/:
   cases.npy          int64 [N, 7]: seed, channels, in_w, in_h, out_w, out_h, filter code
                      (0 nearest, 1 box, 2 bilinear, 3 hamming, 4 bicubic, 5 lanczos).

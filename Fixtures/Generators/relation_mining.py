@@ -20,7 +20,7 @@ Cases: chelsea (1 class), coffee (2 classes), astronaut (3 classes), each around
 
 Run from the repository root (NumPy, Pillow, imageio, pydensecrf from PyPI "pydensecrf2"), with
 IRN_REFERENCE naming a jiwoon-ahn/irn checkout:
-    IRN_REFERENCE=/tmp/irn-ref /work/venv/bin/python Fixtures/Generators/relation_mining.py \
+    IRN_REFERENCE=/path/to/irn venv/bin/python Fixtures/Generators/relation_mining.py \
         [--photos ../shared/testdata/photos]
 """
 import argparse

@@ -22,7 +22,7 @@ label maps of irn_loss are stored as inputs (uint8).
 The IRN loss and the optimiser come from the reference code itself, imported from a checkout
 named by IRN_REFERENCE (nothing of it is copied here):
     git clone https://github.com/jiwoon-ahn/irn /tmp/irn-ref   (or `git archive` of a mirror)
-    IRN_REFERENCE=/tmp/irn-ref /path/to/venv/bin/python Fixtures/Generators/training_backward.py
+    IRN_REFERENCE=/path/to/irn /path/to/venv/bin/python Fixtures/Generators/training_backward.py
 Its network constructor would download ResNet50 weights, so Net.__init__ / Net.forward are
 replaced at run time by a bare module / an identity on (edge, displacement); the loss code of
 AffinityDisplacementLoss runs unchanged. pydensecrf (imported by misc/imutils.py) is stubbed.

@@ -16,7 +16,7 @@ Writes Fixtures/voc_mini/:
       voc_utils.image_wise_to_instance_wise from the checkout).
 Ground truth is read from the written files the way chainercv reads it (palette indices, 255 as
 -1). Uses the loaders of evaluation.py; run from the repository root:
-    CHAINERCV_REFERENCE=/tmp/chainercv IRN_REFERENCE=/tmp/irn-ref \
+    CHAINERCV_REFERENCE=/tmp/chainercv IRN_REFERENCE=/path/to/irn \
         /path/to/venv/bin/python Fixtures/Generators/voc_mini.py
 """
 import os
