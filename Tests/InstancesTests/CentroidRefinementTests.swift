@@ -86,31 +86,4 @@ final class CentroidRefinementTests: XCTestCase {
                            + firstDifference(fast.scalars, naive.scalars))
         }
     }
-
-    /// Release timing of the reference's 300 steps on a 94×125 field (a 375×500 image at
-    /// stride 4). Runs only when IRN_TIMING=1, since debug builds are far slower.
-    func testTimingOn94x125() throws {
-        guard ProcessInfo.processInfo.environment["IRN_TIMING"] == "1" else {
-            throw XCTSkip("set IRN_TIMING=1 (and build with -c release) to time centroid refinement")
-        }
-        // A smooth field (the stored 19×25 one resized, so centroids converge as in trained
-        // outputs) and a rough random one (points wander for all 300 steps).
-        let smooth = resizeBilinear(try goldenTensor("refinement/smooth_dp.npy"), height: 94, width: 125,
-                                    alignCorners: false)
-        let rough = seededTensor(2901, [2, 94, 125], scale: 4)
-        for (name, field) in [("smooth", smooth), ("rough", rough)] {
-            var positions = centroidPositions(following: field, steps: 300)
-            let repeats = 10
-            let start = Date(), startCPU = clock()
-            for _ in 0 ..< repeats { positions = centroidPositions(following: field, steps: 300) }
-            let fast = Date().timeIntervalSince(start) / Double(repeats)
-            let fastCPU = Double(clock() - startCPU) / Double(CLOCKS_PER_SEC) / Double(repeats)
-            let naiveStart = Date()
-            let naive = centroidPositionsNaive(following: field, steps: 300)
-            let slow = Date().timeIntervalSince(naiveStart)
-            XCTAssertEqual(positions, naive, name)
-            print(String(format: "centroid refinement 94×125 %@, 300 steps: fast %.2f ms (CPU time %.2f ms), naive %.1f ms",
-                         name, fast * 1000, fastCPU * 1000, slow * 1000))
-        }
-    }
 }
