@@ -47,10 +47,12 @@ struct BenchCommand: IRNCommand {
         if subject == "overview" {
             // Without a subject: one figure of each kind, a minute or so in all.
             if !json { console.out(BenchResult.header) }
-            var overview = [GEMMBench.measure(size: 1024, repeats: repeats)]
+            // The walk goes first: its peak-memory figure is the process's high-water mark.
+            var overview = try StageBench.measure("walk", imagePath: nil, files: [], repeats: min(repeats, 3))
+            overview.append(GEMMBench.measure(size: 1024, repeats: repeats))
             if let shape = ConvBench.resnet50Shapes.last { overview.append(ConvBench.measure(shape, batch: 1, repeats: repeats)) }
             overview += try NetworkBench.measure(imagePath: nil, repeats: 1)
-            for stage in ["walk", "pamr", "crf"] {
+            for stage in ["pamr", "crf"] {
                 overview += try StageBench.measure(stage, imagePath: nil, files: [], repeats: min(repeats, 3))
             }
             for result in overview {
