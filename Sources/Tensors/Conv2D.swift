@@ -29,25 +29,26 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
         }
         return output
     }
-    let workspace = workspace ?? GEMMWorkspace()
-    let biasValues = bias?.scalars ?? []
-    input.scalars.withUnsafeBufferPointer { inputBuffer in
-        weight.scalars.withUnsafeBufferPointer { weightBuffer in
-            biasValues.withUnsafeBufferPointer { biasBuffer in
-                output.scalars.withUnsafeMutableBufferPointer { outputBuffer in
-                    // One plan for the batch: the weights are packed once for all images.
-                    var plan = GEMMPlan(m: outChannels, n: pixels, k: patch, alpha: 1,
-                                        a: weightBuffer.baseAddress!, lda: patch, transposeA: false,
-                                        beta: 0, rowBias: bias == nil ? nil : biasBuffer.baseAddress,
-                                        activation: activation, workspace: workspace)
-                    for n in 0..<batch {
-                        let image = inputBuffer.baseAddress! + n * inputStride
-                        let result = outputBuffer.baseAddress! + n * outputStride
-                        if geometry.isPointwise {
-                            plan.multiply(MatrixPanelSource(base: image, ld: pixels, transposed: false),
-                                          c: result, ldc: pixels)
-                        } else {
-                            plan.multiply(Im2ColPanelSource(image: image, geometry: geometry), c: result, ldc: pixels)
+    GEMMWorkspace.using(workspace) { workspace in
+        let biasValues = bias?.scalars ?? []
+        input.scalars.withUnsafeBufferPointer { inputBuffer in
+            weight.scalars.withUnsafeBufferPointer { weightBuffer in
+                biasValues.withUnsafeBufferPointer { biasBuffer in
+                    output.scalars.withUnsafeMutableBufferPointer { outputBuffer in
+                        // One plan for the batch: the weights are packed once for all images.
+                        var plan = GEMMPlan(m: outChannels, n: pixels, k: patch, alpha: 1,
+                                            a: weightBuffer.baseAddress!, lda: patch, transposeA: false,
+                                            beta: 0, rowBias: bias == nil ? nil : biasBuffer.baseAddress,
+                                            activation: activation, workspace: workspace)
+                        for n in 0..<batch {
+                            let image = inputBuffer.baseAddress! + n * inputStride
+                            let result = outputBuffer.baseAddress! + n * outputStride
+                            if geometry.isPointwise {
+                                plan.multiply(MatrixPanelSource(base: image, ld: pixels, transposed: false),
+                                              c: result, ldc: pixels)
+                            } else {
+                                plan.multiply(Im2ColPanelSource(image: image, geometry: geometry), c: result, ldc: pixels)
+                            }
                         }
                     }
                 }

@@ -94,8 +94,9 @@ func gemmDriver<Source: GEMMPanelSource>(
     rowBias: UnsafePointer<Float>?, activation: Activation,
     workspace: GEMMWorkspace? = nil
 ) {
-    var plan = GEMMPlan(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA,
-                        beta: beta, rowBias: rowBias, activation: activation,
-                        workspace: workspace ?? GEMMWorkspace())
-    plan.multiply(source, c: c, ldc: ldc)
+    GEMMWorkspace.using(workspace) { workspace in
+        var plan = GEMMPlan(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA,
+                            beta: beta, rowBias: rowBias, activation: activation, workspace: workspace)
+        plan.multiply(source, c: c, ldc: ldc)
+    }
 }
