@@ -37,9 +37,11 @@ struct GEMMPlan {
         let blockPanels = GEMMBlocking.mc / mr
         let bandLimit = max(blockPanels, GEMMBlocking.packedALimit / (mr * max(1, k)) / blockPanels * blockPanels)
         bandPanels = max(1, min(rowPanels, bandLimit))
-        let columnLimit = GEMMBlocking.packedBLimit / max(1, k) / nr * nr
-        let columns = min(max(columnLimit, 16 * nr), GEMMBlocking.maximumColumnBlock)
-        columnBlock = max(nr, min(columns, (n + nr - 1) / nr * nr))
+        // Column blocks within the packed-B budget, of equal width (no narrow last block).
+        let columnLimit = min(max(GEMMBlocking.packedBLimit / max(1, k) / nr * nr, 16 * nr),
+                              GEMMBlocking.maximumColumnBlock)
+        let columnBlocks = max(1, (n + columnLimit - 1) / columnLimit)
+        columnBlock = max(nr, ((n + columnBlocks - 1) / columnBlocks + nr - 1) / nr * nr)
         let (mn, overflow1) = m.multipliedReportingOverflow(by: n)
         let (mnk, overflow2) = mn.multipliedReportingOverflow(by: k)
         workers = !overflow1 && !overflow2 && mnk < GEMMBlocking.parallelThreshold ? 1 : Parallelism.workers

@@ -14,7 +14,7 @@
 enum GEMMBlocking {
     @usableFromInline static let kc = 256
     @usableFromInline static let mc = 144
-    @usableFromInline static let packedBLimit = 3 << 19
+    @usableFromInline static let packedBLimit = 3 << 20
     @usableFromInline static let packedALimit = 1 << 22
     @usableFromInline static let maximumColumnBlock = 8192
     /// Below this many multiply-adds one worker does everything (thread start-up would dominate).
