@@ -17,6 +17,9 @@ enum GEMMBlocking {
     @usableFromInline static let packedBLimit = 3 << 20
     @usableFromInline static let packedALimit = 1 << 22
     @usableFromInline static let maximumColumnBlock = 8192
+    /// Column panels per task when tasks pack their own B (one row block): 128 columns, whose
+    /// packed slice (at most 128 KB) stays in L2 between packing and use.
+    @usableFromInline static let columnPanelsPerTask = 8
     /// Below this many multiply-adds one worker does everything (thread start-up would dominate).
     @usableFromInline static let parallelThreshold = 1 << 21
 }
