@@ -112,7 +112,9 @@ def main():
         rows.append((entry, flops / seconds, seconds * 1e3))
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    print(f"Machine: {gemm['cpu']}, {gemm['processors']} processors; {args.threads} threads everywhere; "
+    peak = max(run.get("peak_gflops", 0) for run in gemm_runs + conv_runs)
+    print(f"Machine: {gemm['cpu']}, {gemm['processors']} processors, multiply-add peak {peak:.0f} GFLOP/s "
+          f"(irn's probe); {args.threads} threads everywhere; "
           f"irn {gemm['build']} build, commit {commit or 'unknown'}; "
           f"{datetime.date.today().isoformat()}; NumPy {np.__version__}, PyTorch {torch.__version__}; "
           f"best of {args.repeat} runs after a warm-up, over {args.rounds} alternating rounds.")

@@ -13,14 +13,15 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                    workspace: GEMMWorkspace? = nil) -> Tensor {
     let (batch, geometry, outChannels) = Conv2DShape.check(input, weight: weight, bias: bias, stride: stride,
                                                            padding: padding, dilation: dilation)
-    var output = Tensor(shape: [batch, outChannels, geometry.outputHeight, geometry.outputWidth])
+    let shape = [batch, outChannels, geometry.outputHeight, geometry.outputWidth]
     let pixels = geometry.outputPixels
     let patch = geometry.patchSize
     let inputStride = geometry.channels * geometry.height * geometry.width
     let outputStride = outChannels * pixels
-    if output.count == 0 { return output }
-    if patch == 0 {
+    let count = batch * outputStride
+    if count == 0 || patch == 0 {
         // No input channels: every output is act(bias), as in PyTorch.
+        var output = Tensor(shape: shape)
         for n in 0..<batch {
             for o in 0..<outChannels {
                 let value = activation(bias?.scalars[o] ?? 0)
@@ -29,32 +30,35 @@ public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
         }
         return output
     }
-    let workspace = workspace ?? GEMMWorkspace()
-    let biasValues = bias?.scalars ?? []
-    input.scalars.withUnsafeBufferPointer { inputBuffer in
-        weight.scalars.withUnsafeBufferPointer { weightBuffer in
-            biasValues.withUnsafeBufferPointer { biasBuffer in
-                output.scalars.withUnsafeMutableBufferPointer { outputBuffer in
-                    // One plan for the batch: the weights are packed once for all images.
-                    var plan = GEMMPlan(m: outChannels, n: pixels, k: patch, alpha: 1,
-                                        a: weightBuffer.baseAddress!, lda: patch, transposeA: false,
-                                        beta: 0, rowBias: bias == nil ? nil : biasBuffer.baseAddress,
-                                        activation: activation, workspace: workspace)
-                    for n in 0..<batch {
-                        let image = inputBuffer.baseAddress! + n * inputStride
-                        let result = outputBuffer.baseAddress! + n * outputStride
-                        if geometry.isPointwise {
-                            plan.multiply(MatrixPanelSource(base: image, ld: pixels, transposed: false),
-                                          c: result, ldc: pixels)
-                        } else {
-                            plan.multiply(Im2ColPanelSource(image: image, geometry: geometry), c: result, ldc: pixels)
+    // The GEMM (beta 0) writes every output element, so the array is not zeroed first.
+    let scalars = [Float](unsafeUninitializedCapacity: count) { outputBuffer, initialized in
+        GEMMWorkspace.using(workspace) { workspace in
+            let biasValues = bias?.scalars ?? []
+            input.scalars.withUnsafeBufferPointer { inputBuffer in
+                weight.scalars.withUnsafeBufferPointer { weightBuffer in
+                    biasValues.withUnsafeBufferPointer { biasBuffer in
+                        // One plan for the batch: the weights are packed once for all images.
+                        var plan = GEMMPlan(m: outChannels, n: pixels, k: patch, alpha: 1,
+                                            a: weightBuffer.baseAddress!, lda: patch, transposeA: false,
+                                            beta: 0, rowBias: bias == nil ? nil : biasBuffer.baseAddress,
+                                            activation: activation, workspace: workspace)
+                        for n in 0..<batch {
+                            let image = inputBuffer.baseAddress! + n * inputStride
+                            let result = outputBuffer.baseAddress! + n * outputStride
+                            if geometry.isPointwise {
+                                plan.multiply(MatrixPanelSource(base: image, ld: pixels, transposed: false),
+                                              c: result, ldc: pixels)
+                            } else {
+                                plan.multiply(Im2ColPanelSource(image: image, geometry: geometry), c: result, ldc: pixels)
+                            }
                         }
                     }
                 }
             }
         }
+        initialized = count
     }
-    return output
+    return Tensor(shape: shape, scalars: scalars)
 }
 
 /// The naive twin of conv2d: the definition as seven plain loops, one Float sum per output in

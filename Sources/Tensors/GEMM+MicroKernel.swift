@@ -6,6 +6,15 @@
 
 @usableFromInline typealias Lane = SIMD8<Float>
 
+/// LLVM's prefetch intrinsic (address, read 0 / write 1, locality 0-3, data cache 1). A hint
+/// with no effect on results; it never faults, whatever the address.
+@_silgen_name("llvm.prefetch.p0")
+@usableFromInline func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cache: Int32)
+
+/// Asks for the cache line holding `address` to be brought into L1.
+@inline(__always) @usableFromInline
+func prefetch(_ address: UnsafeRawPointer) { llvmPrefetch(address, 0, 3, 1) }
+
 /// c += a * b, fused where the target has FMA, plain multiply-add in portable x86-64 builds
 /// (without hardware FMA, addingProduct would call a slow software fmaf).
 @inline(__always) @usableFromInline
@@ -69,6 +78,15 @@ enum MicroKernel {
     static func run(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                     c: UnsafeMutablePointer<Float>, ldc: Int,
                     rowCount: Int, columnCount: Int, store: GEMMStore) {
+        // Bring the tile of C into L1 while the products are summed: it is read at the end, and
+        // its rows (ldc apart) have usually left the cache since the previous k-slice.
+        var row = UnsafeRawPointer(c)
+        let lastColumn = (columnCount &- 1) &* 4
+        for _ in 0..<rowCount {
+            prefetch(row)
+            prefetch(row + lastColumn)
+            row += ldc &* 4
+        }
         var c00 = Lane(), c01 = Lane(), c10 = Lane(), c11 = Lane(), c20 = Lane(), c21 = Lane()
         var c30 = Lane(), c31 = Lane(), c40 = Lane(), c41 = Lane(), c50 = Lane(), c51 = Lane()
         var pa = a

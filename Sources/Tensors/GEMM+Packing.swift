@@ -52,12 +52,17 @@ enum PanelRow {
     /// count zeros at `target`.
     @inline(__always) @usableFromInline
     static func zero(_ target: UnsafeMutablePointer<Float>, _ count: Int) {
-        var i = 0
-        while i &+ 8 <= count {
-            UnsafeMutableRawPointer(target + i).storeBytes(of: Lane(), as: Lane.self)
-            i &+= 8
+        if count >= 8 {
+            var i = 0
+            while i &+ 8 <= count {
+                UnsafeMutableRawPointer(target + i).storeBytes(of: Lane(), as: Lane.self)
+                i &+= 8
+            }
+            // The tail as one vector ending at the last element (overlapping what is done).
+            if i < count { UnsafeMutableRawPointer(target + (count &- 8)).storeBytes(of: Lane(), as: Lane.self) }
+        } else {
+            for i in 0..<count { target[i] = 0 }
         }
-        while i < count { target[i] = 0; i &+= 1 }
     }
 
     /// count values from `source` (stride 1, 2 or any) to `target` (stride 1).
@@ -66,10 +71,18 @@ enum PanelRow {
                      _ count: Int) {
         var i = 0
         if step == 1 {
-            while i &+ 8 <= count {
-                let v = UnsafeRawPointer(source + i).loadUnaligned(as: Lane.self)
-                UnsafeMutableRawPointer(target + i).storeBytes(of: v, as: Lane.self)
-                i &+= 8
+            if count >= 8 {
+                while i &+ 8 <= count {
+                    let v = UnsafeRawPointer(source + i).loadUnaligned(as: Lane.self)
+                    UnsafeMutableRawPointer(target + i).storeBytes(of: v, as: Lane.self)
+                    i &+= 8
+                }
+                // The tail as one vector ending at the last element (overlapping what is done).
+                if i < count {
+                    let v = UnsafeRawPointer(source + (count &- 8)).loadUnaligned(as: Lane.self)
+                    UnsafeMutableRawPointer(target + (count &- 8)).storeBytes(of: v, as: Lane.self)
+                }
+                return
             }
         } else if step == 2 {
             // Eight outputs from sixteen loaded values; the last load must stay inside the source.

@@ -1,8 +1,9 @@
 // GEMMPlan: the blocking and threading of one GEMM C = act(alpha·op(A)·op(B) + beta·C + bias)
 // (GEMM.swift has the contract). op(A) is packed once per plan — so conv2d multiplies every
-// image of a batch with the same packed weights — and op(B) one column block at a time, all
-// of its KC-deep slices at once. Each column block is then two parallel phases: pack, and
-// compute tasks that each sweep every slice of their own rectangle of C (DESIGN §7).
+// image of a batch with the same packed weights. When C has several row blocks, op(B) is packed
+// one column block at a time (all KC-deep slices) and shared: pack phase, then compute tasks
+// that sweep every slice of their rectangle of C. When it has one (few output channels), each
+// task packs its own columns slice by slice just before using them, hot in cache (DESIGN §7).
 
 @usableFromInline
 struct GEMMPlan {
@@ -18,6 +19,8 @@ struct GEMMPlan {
     let rowPanels: Int, bandPanels: Int
     /// Columns of op(B) packed at once.
     let columnBlock: Int
+    /// One row block only: each task packs its own B columns, one slice at a time.
+    let packsPerTask: Bool
     let workers: Int
     /// The band of A the workspace holds, packed (nil before the first multiply).
     private var packedBand: Int?
@@ -37,15 +40,20 @@ struct GEMMPlan {
         let blockPanels = GEMMBlocking.mc / mr
         let bandLimit = max(blockPanels, GEMMBlocking.packedALimit / (mr * max(1, k)) / blockPanels * blockPanels)
         bandPanels = max(1, min(rowPanels, bandLimit))
-        let columnLimit = GEMMBlocking.packedBLimit / max(1, k) / nr * nr
-        let columns = min(max(columnLimit, 16 * nr), GEMMBlocking.maximumColumnBlock)
-        columnBlock = max(nr, min(columns, (n + nr - 1) / nr * nr))
+        packsPerTask = rowPanels <= blockPanels
+        // Column blocks within the packed-B budget (all slices of a block, or one slice when
+        // tasks pack for themselves), of equal width (no narrow last block).
+        let packedRows = packsPerTask ? kcStep : k
+        let columnLimit = min(max(GEMMBlocking.packedBLimit / max(1, packedRows) / nr * nr, 16 * nr),
+                              GEMMBlocking.maximumColumnBlock)
+        let columnBlocks = max(1, (n + columnLimit - 1) / columnLimit)
+        columnBlock = max(nr, ((n + columnBlocks - 1) / columnBlocks + nr - 1) / nr * nr)
         let (mn, overflow1) = m.multipliedReportingOverflow(by: n)
         let (mnk, overflow2) = mn.multipliedReportingOverflow(by: k)
         workers = !overflow1 && !overflow2 && mnk < GEMMBlocking.parallelThreshold ? 1 : Parallelism.workers
         let columnPanels = columnBlock / nr
         workspace.reserve(a: kSlices * bandPanels * mr * kcStep,
-                          b: kSlices * columnPanels * PanelRow.panelStride(kc: kcStep))
+                          b: (packsPerTask ? 1 : kSlices) * columnPanels * PanelRow.panelStride(kc: kcStep))
     }
 
     /// Rows of slice s.
@@ -67,6 +75,7 @@ struct GEMMPlan {
         let bSliceStride = (columnBlock / nr) * PanelRow.panelStride(kc: kcStep)
         let bands = (rowPanels + bandPanels - 1) / bandPanels
         let workers = self.workers
+        let packingTasks = workers == 1 ? 1 : 4 * workers
         for band in 0..<bands {
             let firstPanel = band * bandPanels
             let panels = min(bandPanels, rowPanels - firstPanel)
@@ -74,60 +83,100 @@ struct GEMMPlan {
             for jc in stride(from: 0, to: n, by: columnBlock) {
                 let nc = min(columnBlock, n - jc)
                 let columnPanels = (nc + nr - 1) / nr
-                // Phase 1: pack every slice of this column block of B (and of this band of A).
-                let packingTasks = workers == 1 ? 1 : 4 * workers
-                let packA = needsA
-                Parallelism.forEachTask(packingTasks, workers: workers) { task in
-                    if packA {
-                        for panel in Parallelism.share(of: panels, parts: packingTasks, index: task) {
-                            let i0 = (firstPanel + panel) * mr
-                            for s in 0..<kSlices {
-                                let kc = sliceDepth(s)
-                                GEMMPacking.packA(into: packedA + s * aSliceStride + panel * mr * kc, a: a, lda: lda,
-                                                  transposed: transposeA, i0: i0, height: min(mr, m - i0),
-                                                  p0: s * kcStep, kc: kc)
+                // Phase 1: pack this band of A if needed, and every slice of this column block of
+                // B unless the tasks pack their own.
+                let packA = needsA, packB = !packsPerTask
+                if packA || packB {
+                    Parallelism.forEachTask(packingTasks, workers: workers) { task in
+                        if packA {
+                            for panel in Parallelism.share(of: panels, parts: packingTasks, index: task) {
+                                packPanelOfA(firstPanel + panel, index: panel, sliceStride: aSliceStride)
                             }
                         }
-                    }
-                    let rows = Parallelism.share(of: k, parts: packingTasks, index: task)
-                    var s = rows.lowerBound / kcStep
-                    while s < kSlices && s * kcStep < rows.upperBound {
-                        let p0 = s * kcStep, kc = sliceDepth(s)
-                        let local = max(rows.lowerBound, p0) - p0 ..< min(rows.upperBound, p0 + kc) - p0
-                        source.pack(into: packedB + s * bSliceStride, p0: p0, kc: kc, rows: local, j0: jc, nc: nc)
-                        s += 1
+                        if packB {
+                            let rows = Parallelism.share(of: k, parts: packingTasks, index: task)
+                            var s = rows.lowerBound / kcStep
+                            while s < kSlices && s * kcStep < rows.upperBound {
+                                let p0 = s * kcStep, kc = sliceDepth(s)
+                                let local = max(rows.lowerBound, p0) - p0 ..< min(rows.upperBound, p0 + kc) - p0
+                                source.pack(into: packedB + s * bSliceStride, p0: p0, kc: kc, rows: local,
+                                            j0: jc, nc: nc)
+                                s += 1
+                            }
+                        }
                     }
                 }
                 needsA = false
                 packedBand = band
-                // Phase 2: each task sweeps all slices of one (row block, column chunk) of C.
-                let grid = TileGrid(rowPanels: panels, columnPanels: columnPanels,
-                                    rowBlockPanels: GEMMBlocking.mc / mr, workers: workers)
-                Parallelism.forEachTask(grid.taskCount, workers: workers) { task in
-                    let (rows, columns) = grid.rectangle(of: task)
-                    for s in 0..<kSlices {
-                        let kc = sliceDepth(s)
-                        let store = GEMMStore(alpha: alpha, beta: s == 0 ? beta : 1,
-                                              bias: s == kSlices - 1 ? rowBias : nil,
-                                              relu: s == kSlices - 1 && relu)
-                        let aSlice = packedA + s * aSliceStride
-                        let bSlice = packedB + s * bSliceStride
-                        for jp in columns {
-                            let bPanel = bSlice + jp * PanelRow.panelStride(kc: kc)
-                            let j = jc + jp * nr
-                            let width = min(nr, n - j)
-                            for ip in rows {
-                                let i = (firstPanel + ip) * mr
-                                var tileStore = store
-                                tileStore.bias = store.bias.map { $0 + i }
-                                MicroKernel.run(kc: kc, a: aSlice + ip * mr * kc, b: bPanel,
-                                                c: c + i * ldc + j, ldc: ldc,
-                                                rowCount: min(mr, m - i), columnCount: width,
-                                                store: tileStore)
-                            }
+                // Phase 2: each task sweeps all slices of its own rectangle of C.
+                if packsPerTask {
+                    let chunkPanels = GEMMBlocking.columnPanelsPerTask
+                    let chunks = (columnPanels + chunkPanels - 1) / chunkPanels
+                    Parallelism.forEachTask(chunks, workers: workers) { chunk in
+                        let first = chunk * chunkPanels
+                        let columns = first ..< min(columnPanels, first + chunkPanels)
+                        // This task's region of the packed-B buffer, reused by every slice.
+                        let region = packedB + first * PanelRow.panelStride(kc: kcStep)
+                        for s in 0..<kSlices {
+                            let kc = sliceDepth(s)
+                            source.pack(into: region, p0: s * kcStep, kc: kc, rows: 0..<kc,
+                                        j0: jc + first * nr, nc: min(columns.count * nr, nc - first * nr))
+                            computeSlice(s, a: packedA + s * aSliceStride, b: region, firstColumnPanel: first,
+                                         rows: 0..<panels, columns: columns, firstRowPanel: firstPanel,
+                                         jc: jc, c: c, ldc: ldc)
+                        }
+                    }
+                } else {
+                    let grid = TileGrid(rowPanels: panels, columnPanels: columnPanels,
+                                        rowBlockPanels: GEMMBlocking.mc / mr, workers: workers)
+                    Parallelism.forEachTask(grid.taskCount, workers: workers) { task in
+                        let (rows, columns) = grid.rectangle(of: task)
+                        for s in 0..<kSlices {
+                            computeSlice(s, a: packedA + s * aSliceStride, b: packedB + s * bSliceStride,
+                                         firstColumnPanel: 0, rows: rows, columns: columns,
+                                         firstRowPanel: firstPanel, jc: jc, c: c, ldc: ldc)
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Packs row panel `panel` of op(A) (number `index` in its band) for every slice: slice s at
+    /// packedA + s·sliceStride, where the band's panels are kc·6 apart.
+    @inline(__always)
+    private func packPanelOfA(_ panel: Int, index: Int, sliceStride: Int) {
+        let mr = MicroKernel.rows
+        let i0 = panel * mr
+        for s in 0..<kSlices {
+            let kc = sliceDepth(s)
+            GEMMPacking.packA(into: workspace.packedA + s * sliceStride + index * mr * kc, a: a, lda: lda,
+                              transposed: transposeA, i0: i0, height: min(mr, m - i0), p0: s * kcStep, kc: kc)
+        }
+    }
+
+    /// One k-slice of the tiles (rows × columns, in panels) of C: slice s of A panels at `a`
+    /// (kc·6 apart) and of B panels at `b` (panel `firstColumnPanel` first), then the store
+    /// (beta on the first slice, bias and activation on the last).
+    @inline(__always)
+    private func computeSlice(_ s: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, firstColumnPanel: Int,
+                              rows: Range<Int>, columns: Range<Int>, firstRowPanel: Int, jc: Int,
+                              c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let mr = MicroKernel.rows, nr = MicroKernel.columns
+        let kc = sliceDepth(s)
+        let store = GEMMStore(alpha: alpha, beta: s == 0 ? beta : 1,
+                              bias: s == kSlices - 1 ? rowBias : nil, relu: s == kSlices - 1 && relu)
+        let panelStride = PanelRow.panelStride(kc: kc)
+        for jp in columns {
+            let bPanel = b + (jp - firstColumnPanel) * panelStride
+            let j = jc + jp * nr
+            let width = min(nr, n - j)
+            for ip in rows {
+                let i = (firstRowPanel + ip) * mr
+                var tileStore = store
+                tileStore.bias = store.bias.map { $0 + i }
+                MicroKernel.run(kc: kc, a: a + ip * mr * kc, b: bPanel, c: c + i * ldc + j, ldc: ldc,
+                                rowCount: min(mr, m - i), columnCount: width, store: tileStore)
             }
         }
     }

@@ -1,7 +1,9 @@
 // GEMMWorkspace: the packing buffers of the GEMM (packed A panels, packed B panels), 64-byte
-// aligned, grown on demand and kept between calls. conv2d keeps one for all images of a batch
-// so the image+flip pair packs into the same memory; callers running many layers may keep one
-// for the whole network. A workspace must not be used by two GEMMs at the same time.
+// aligned, grown on demand and kept between calls. conv2d keeps one for all images of a batch;
+// callers running many layers may keep one for the whole network. Calls that pass none borrow
+// one from a small shared pool, so repeated products do not pay for fresh pages (first-touch
+// page faults cost as much as the packing itself). A workspace serves one GEMM at a time.
+import Dispatch
 
 public final class GEMMWorkspace {
     private(set) var packedA: UnsafeMutablePointer<Float>
@@ -38,5 +40,26 @@ public final class GEMMWorkspace {
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
         UnsafeMutableRawPointer.allocate(byteCount: max(64, count * MemoryLayout<Float>.stride), alignment: 64)
             .bindMemory(to: Float.self, capacity: max(16, count))
+    }
+
+    // MARK: Shared pool
+
+    /// Idle workspaces kept for callers that pass none (at most `poolLimit`).
+    nonisolated(unsafe) private static var pool: [GEMMWorkspace] = []
+    private static let poolLock = DispatchSemaphore(value: 1)
+    private static let poolLimit = 2
+
+    /// Runs `body` with `workspace`, or with one borrowed from the shared pool when it is nil.
+    static func using<Result>(_ workspace: GEMMWorkspace?, _ body: (GEMMWorkspace) -> Result) -> Result {
+        if let workspace { return body(workspace) }
+        poolLock.wait()
+        let borrowed = pool.popLast() ?? GEMMWorkspace()
+        poolLock.signal()
+        defer {
+            poolLock.wait()
+            if pool.count < poolLimit { pool.append(borrowed) }
+            poolLock.signal()
+        }
+        return body(borrowed)
     }
 }

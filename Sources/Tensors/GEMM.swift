@@ -14,9 +14,12 @@
 enum GEMMBlocking {
     @usableFromInline static let kc = 256
     @usableFromInline static let mc = 144
-    @usableFromInline static let packedBLimit = 3 << 19
+    @usableFromInline static let packedBLimit = 3 << 20
     @usableFromInline static let packedALimit = 1 << 22
     @usableFromInline static let maximumColumnBlock = 8192
+    /// Column panels per task when tasks pack their own B (one row block): 128 columns, whose
+    /// packed slice (at most 128 KB) stays in L2 between packing and use.
+    @usableFromInline static let columnPanelsPerTask = 8
     /// Below this many multiply-adds one worker does everything (thread start-up would dominate).
     @usableFromInline static let parallelThreshold = 1 << 21
 }
@@ -94,8 +97,9 @@ func gemmDriver<Source: GEMMPanelSource>(
     rowBias: UnsafePointer<Float>?, activation: Activation,
     workspace: GEMMWorkspace? = nil
 ) {
-    var plan = GEMMPlan(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA,
-                        beta: beta, rowBias: rowBias, activation: activation,
-                        workspace: workspace ?? GEMMWorkspace())
-    plan.multiply(source, c: c, ldc: ldc)
+    GEMMWorkspace.using(workspace) { workspace in
+        var plan = GEMMPlan(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA,
+                            beta: beta, rowBias: rowBias, activation: activation, workspace: workspace)
+        plan.multiply(source, c: c, ldc: ldc)
+    }
 }

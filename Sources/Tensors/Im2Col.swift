@@ -82,41 +82,58 @@ struct Im2ColPanelSource: GEMMPanelSource {
 
     @usableFromInline
     func pack(into packed: UnsafeMutablePointer<Float>, p0: Int, kc: Int, rows: Range<Int>, j0: Int, nc: Int) {
+        if rows.isEmpty { return }
         let panelStride = PanelRow.panelStride(kc: kc)
+        let kh = g.kernelHeight, kw = g.kernelWidth, outW = g.outputWidth
         withUnsafeTemporaryAllocation(of: Float.self, capacity: PanelRow.columnsPerPass) { buffer in
             let line = buffer.baseAddress!
             for start in stride(from: 0, to: nc, by: PanelRow.columnsPerPass) {
                 let count = min(PanelRow.columnsPerPass, nc &- start)
                 let panels = packed + (start / 16) &* panelStride
+                let oy = (j0 &+ start) / outW
+                let ox = j0 &+ start &- oy &* outW
+                // (channel, ky, kx) of the first row, then stepped row by row without dividing.
+                let first = p0 &+ rows.lowerBound
+                var c = first / (kh &* kw)
+                var ky = (first &- c &* kh &* kw) / kw
+                var kx = first &- (c &* kh &+ ky) &* kw
                 for p in rows {
-                    buildLine(line, row: p0 &+ p, j0: j0 &+ start, nc: count)
+                    buildLine(line, channel: c, ky: ky, kx: kx, oy: oy, ox: ox, count: count)
                     PanelRow.scatter(line, into: panels, row: p, kc: kc, nc: count)
+                    kx &+= 1
+                    if kx == kw {
+                        kx = 0
+                        ky &+= 1
+                        if ky == kh { ky = 0; c &+= 1 }
+                    }
                 }
             }
         }
     }
 
-    /// Columns j0 ..< j0+nc of im2col row `row` into `line`.
+    /// `count` columns of the im2col row of (channel, ky, kx), starting at output pixel (oy, ox).
     @inline(__always)
-    func buildLine(_ line: UnsafeMutablePointer<Float>, row: Int, j0: Int, nc: Int) {
-        let kh = g.kernelHeight, kw = g.kernelWidth, h = g.height, w = g.width
-        let outW = g.outputWidth, sx = g.strideX
-        let taps = kh &* kw
-        let c = row / taps
-        let ky = (row &- c &* taps) / kw
-        let kx = row &- c &* taps &- ky &* kw
+    func buildLine(_ line: UnsafeMutablePointer<Float>, channel c: Int, ky: Int, kx: Int,
+                   oy firstRow: Int, ox firstColumn: Int, count total: Int) {
+        let h = g.height, w = g.width, outW = g.outputWidth, sx = g.strideX
         // Input x of output column ox is ox·sx + shift; the valid columns are lo ..< hi.
         let shift = kx &* g.dilationX &- g.paddingX
-        let lo = shift >= 0 ? 0 : (sx &- 1 &- shift) / sx
-        let hi = w &- shift > 0 ? (w &- 1 &- shift) / sx &+ 1 : 0
+        let lo: Int, hi: Int
+        if sx == 1 {
+            lo = max(0, -shift)
+            hi = max(0, w &- shift)
+        } else {
+            lo = shift >= 0 ? 0 : (sx &- 1 &- shift) / sx
+            hi = w &- shift > 0 ? (w &- 1 &- shift) / sx &+ 1 : 0
+        }
         let plane = image + c &* h &* w
-        var oy = j0 / outW
-        var ox = j0 &- oy &* outW
+        let iyStep = g.strideY
+        var iy = firstRow &* iyStep &- g.paddingY &+ ky &* g.dilationY
+        var ox = firstColumn
         var out = line
-        var remaining = nc
+        var remaining = total
         while remaining > 0 {
             let count = min(outW &- ox, remaining)
-            let iy = oy &* g.strideY &- g.paddingY &+ ky &* g.dilationY
             if iy < 0 || iy >= h {
                 PanelRow.zero(out, count)
             } else {
@@ -130,7 +147,7 @@ struct Im2ColPanelSource: GEMMPanelSource {
             }
             out += count
             remaining &-= count
-            oy &+= 1
+            iy &+= iyStep
             ox = 0
         }
     }

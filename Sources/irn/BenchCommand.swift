@@ -128,6 +128,7 @@ struct BenchResult {
               "threads": \(machine.threads),
               "build": \(quoted(machine.build)),
               "commit": \(machine.commit.map(quoted) ?? "null"),
+              "peak_gflops": \(String(format: "%.1f", machine.peakGFLOPs)),
               "results": [
             \(entries.joined(separator: ",\n"))
               ]

@@ -1,7 +1,7 @@
 // Machine: what `irn bench` reports about the computer it runs on — the CPU model (from
 // /proc/cpuinfo when readable), the processor count, the worker threads used and whether this
-// is a native (-march=native) or portable (IRN_PORTABLE=1) build, and the git commit of the
-// working directory when it is a checkout.
+// is a native (-march=native) or portable (IRN_PORTABLE=1) build, the git commit of the
+// working directory when it is a checkout, and the multiply-add peak (PeakProbe) to compare with.
 import Foundation
 import Tensors
 
@@ -11,6 +11,8 @@ struct Machine {
     let threads: Int
     let build: String
     let commit: String?
+    /// PeakProbe's rate on `threads` threads, in GFLOP/s.
+    let peakGFLOPs: Double
 
     static func current(threads: Int) -> Machine {
         #if IRN_PORTABLE
@@ -24,12 +26,14 @@ struct Machine {
         let configuration = "release"
         #endif
         return Machine(cpu: cpuModel() ?? "unknown CPU", processors: Parallelism.processorCount,
-                       threads: threads, build: "\(build) \(configuration)", commit: gitCommit())
+                       threads: threads, build: "\(build) \(configuration)", commit: gitCommit(),
+                       peakGFLOPs: PeakProbe.measure(threads: threads) * 1e-9)
     }
 
     var summary: String {
         "machine: \(cpu), \(processors) processors, \(threads) threads, \(build) build"
             + (commit.map { ", commit \($0)" } ?? "")
+            + String(format: "\nmultiply-add peak: %.1f GFLOP/s on %d thread%@", peakGFLOPs, threads, threads == 1 ? "" : "s")
     }
 
     /// The "model name" line of /proc/cpuinfo, when there is one.
