@@ -34,6 +34,7 @@ enum IRNCommandLine {
         ExportCommand.self,
         ConvertCommand.self,
         BenchCommand.self,
+        SynthCommand.self,
     ]
 
     static func overview() -> String {
