@@ -35,6 +35,7 @@ enum IRNCommandLine {
         ConvertCommand.self,
         BenchCommand.self,
         SynthCommand.self,
+        DemoCommand.self,
     ]
 
     static func overview() -> String {

@@ -1,0 +1,123 @@
+// Demo: the whole method on synthetic scenes with ground truth (`irn demo`). Per scene:
+// multi-scale CAMs (ClassActivationMaps) → boundary and displacement maps (BoundaryMaps) →
+// semantic labels by the random walk (SemanticLabels) → instances three ways, the rows of the
+// IRNet paper's Table 2 on this benchmark (IRNet §5):
+// - CAM only: 4-connected components of the CAM argmax (high_res against a constant background
+//   of the CAM threshold), each scored by its class's CAM maximum inside it;
+// - + boundary: the same components and scores taken from the random-walk maps (the
+//   semantic pseudo labels' components);
+// - + displacement: IRNet's instances (centroids, clusters, per-instance walk; InstanceLabels).
+// Fragments under 1 % of the image score 0 in all three (the reference's detect_instance).
+import Codecs
+import Evaluation
+import Instances
+import Networks
+import Tensors
+
+/// Settings of a demo run.
+public struct DemoOptions: Sendable {
+    /// Number of validation scenes.
+    public var count = 100
+    public var sceneSize = 128
+    /// Seed of the validation scenes (the training scenes use other seeds).
+    public var seed: UInt64 = 1000
+    public var camScales: [Double] = defaultCAMScales
+    /// Background score of CAM labels and CAM-only instances (the reference's cam_eval_thres).
+    public var camThreshold: Float = 0.15
+    /// Background score of the walked maps (sem_seg_bg_thres, ins_seg_bg_thres).
+    public var semanticBackground: Float = 0.25
+    public var instanceBackground: Float = 0.25
+    public var beta: Float = 10
+    public var expTimes = 8
+    public var radius = 5
+    /// The side IRNet's input is zero-padded to (the training crop); nil: the scene size.
+    public var irnCropSize: Int? = nil
+    /// Scenes shown as panels (the first ones).
+    public var panelCount = 6
+
+    public init() {}
+}
+
+/// Every stage's output for one scene.
+public struct DemoSceneResult: Sendable {
+    public var scene: SyntheticScene
+    public var cam: CAMFile
+    public var boundary: BoundaryFile
+    /// Semantic pseudo labels: 0 background, class + 1.
+    public var semantic: [UInt8]
+    public var camInstances: DetectedInstances
+    public var walkInstances: DetectedInstances
+    public var irnInstances: DetectedInstances
+}
+
+public enum Demo {
+    /// The stages of the method on one scene.
+    public static func process(_ scene: SyntheticScene, models: DemoModels, options: DemoOptions) -> DemoSceneResult {
+        let keys = scene.labels
+        let height = scene.height, width = scene.width
+        let image = scene.image
+        let edgeNetwork = EdgeDisplacement(network: models.irn, cropSize: options.irnCropSize ?? max(height, width))
+        let boundary = boundaryMaps(of: image, network: edgeNetwork)
+        guard !keys.isEmpty else {
+            let h4 = stridedLength(height), w4 = stridedLength(width)
+            let none = DetectedInstances(height: height, width: width, scores: [], classes: [], masks: [])
+            return DemoSceneResult(scene: scene,
+                                   cam: CAMFile(keys: [], cam: Tensor(shape: [0, h4, w4]), highRes: Tensor(shape: [0, height, width]),
+                                                height: height, width: width),
+                                   boundary: boundary, semantic: [UInt8](repeating: 0, count: height * width),
+                                   camInstances: none, walkInstances: none, irnInstances: none)
+        }
+        let cam = classActivationMaps(of: image, network: models.cam, keys: keys, scales: options.camScales)
+        let semantic = semanticLabels(cam: cam.cam, keys: keys, boundary: boundary.edge,
+                                      imageHeight: height, imageWidth: width, beta: options.beta,
+                                      expTimes: options.expTimes, radius: options.radius,
+                                      backgroundThreshold: options.semanticBackground)
+        let camInstances = detectInstances(walked: cam.highRes!, keys: keys, backgroundScore: options.camThreshold)
+        let walkInstances = detectInstances(walked: semantic.walked, keys: keys, backgroundScore: options.semanticBackground)
+        let irnInstances = instanceLabels(cam: cam.cam, keys: keys, boundary: boundary.edge,
+                                          displacement: boundary.displacement, imageHeight: height, imageWidth: width,
+                                          beta: options.beta, expTimes: options.expTimes, radius: options.radius,
+                                          backgroundThreshold: options.instanceBackground)
+        return DemoSceneResult(scene: scene, cam: cam, boundary: boundary, semantic: semantic.labels,
+                               camInstances: camInstances, walkInstances: walkInstances, irnInstances: irnInstances)
+    }
+
+    /// Runs the demo: generates `options.count` scenes, processes and scores each, and (with an
+    /// `output`) writes scenes, stage files, panels and index.html. `progress` gets one line
+    /// per step worth reporting.
+    public static func run(options: DemoOptions, models: DemoModels, output: DemoOutput? = nil,
+                           clock: () -> Double = { 0 }, progress: (String) -> Void = { _ in }) throws -> DemoReport {
+        precondition(options.count >= 1, "Demo: count \(options.count) must be positive")
+        let scenes = SyntheticScenes(size: options.sceneSize, seed: options.seed)
+        var scores = DemoScores(camThreshold: options.camThreshold)
+        var panelIDs: [String] = []
+        var ids: [String] = [], labels: [[Int]] = []
+        let start = clock()
+        let step = max(1, options.count / 10)
+        for index in 0 ..< options.count {
+            let scene = scenes.scene(index)
+            let result = process(scene, models: models, options: options)
+            try scores.add(result)
+            ids.append(scene.id)
+            labels.append(scene.labels)
+            if index < options.panelCount { panelIDs.append(scene.id) }
+            if let output { try output.write(result, panel: index < options.panelCount) }
+            if (index + 1) % step == 0 || index + 1 == options.count {
+                let elapsed = clock() - start
+                progress("demo: \(index + 1)/\(options.count) scenes" + (elapsed > 0 ? format3(elapsed) + " s" : ""))
+            }
+        }
+        let report = DemoReport(options: options, models: models, scores: scores, ids: ids,
+                                panelIDs: panelIDs, seconds: clock() - start)
+        if let output {
+            try output.finish(ids: ids, labels: labels, report: report)
+        }
+        return report
+    }
+
+    /// `value` with one decimal, as ", 12.3".
+    static func format3(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return ", \(tenths / 10).\(tenths % 10)"
+    }
+}
