@@ -52,6 +52,23 @@ public struct DemoModels: Sendable {
         file(in: folder, named: camFileNames) != nil && file(in: folder, named: irnFileNames) != nil
     }
 
+    /// The backbone of a state dict: the width from the stem (NetworkWeights), the block counts
+    /// from the "resnet50.layerL.B.conv1.weight" names (the reference's 3, 4, 6, 3 when the
+    /// names are the reference's aliases).
+    public static func configuration(of parameters: [String: Tensor]) throws -> ResNet50.Configuration {
+        var configuration = try NetworkWeights.configuration(of: parameters)
+        let counts = (1 ... 4).map { layer -> Int in
+            var blocks = 0
+            while parameters["resnet50.layer\(layer).\(blocks).conv1.weight"] != nil { blocks += 1 }
+            return blocks
+        }
+        if counts.allSatisfy({ $0 > 0 }) {
+            configuration = ResNet50.Configuration(strides: configuration.strides, blockCounts: counts,
+                                                   widthMultiplier: configuration.widthMultiplier)
+        }
+        return configuration
+    }
+
     /// The trained networks in `folder`.
     public static func load(from folder: String) throws -> DemoModels {
         guard let camPath = file(in: folder, named: camFileNames) else {
@@ -63,14 +80,20 @@ public struct DemoModels: Sendable {
         let camParameters = try NetworkWeights.load(camPath)
         let cam: CAMNetwork
         do {
-            let configuration = try NetworkWeights.configuration(of: camParameters)
+            let configuration = try Self.configuration(of: camParameters)
             let classifier = camParameters["classifier.weight"] ?? camParameters["newly_added.0.weight"]
             cam = try CAMNetwork(parameters: camParameters, configuration: configuration,
                                  classCount: classifier?.shape.first ?? SyntheticScenes.classNames.count)
         } catch {
             throw NetworkWeightsError(file: camPath, underlying: error)
         }
-        let irn = try NetworkWeights.irNetwork(from: irnPath)
+        let irnParameters = try NetworkWeights.load(irnPath)
+        let irn: IRNetwork
+        do {
+            irn = try IRNetwork(parameters: irnParameters, configuration: try Self.configuration(of: irnParameters))
+        } catch {
+            throw NetworkWeightsError(file: irnPath, underlying: error)
+        }
         return DemoModels(cam: cam, irn: irn, origin: "trained weights in \(folder)", trained: true)
     }
 }

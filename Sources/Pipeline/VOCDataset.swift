@@ -30,7 +30,13 @@ public struct VOCDataset: Sendable {
         return (root as NSString).appendingPathComponent("\(folder)/\(id).\(fileExtension)")
     }
 
-    public func imagePath(_ id: String) -> String { path("JPEGImages", id, "jpg") }
+    /// JPEGImages/<id>.jpg, or JPEGImages/<id>.png when only that exists (`irn synth` writes PNG).
+    public func imagePath(_ id: String) -> String {
+        let jpeg = path("JPEGImages", id, "jpg")
+        if FileManager.default.fileExists(atPath: jpeg) { return jpeg }
+        let png = path("JPEGImages", id, "png")
+        return FileManager.default.fileExists(atPath: png) ? png : jpeg
+    }
     public func annotationPath(_ id: String) -> String { path("Annotations", id, "xml") }
     public func classMapPath(_ id: String) -> String { path("SegmentationClass", id, "png") }
     public func objectMapPath(_ id: String) -> String { path("SegmentationObject", id, "png") }

@@ -29,7 +29,7 @@ final class DemoTests: XCTestCase {
 
     static var tinyOptions: DemoOptions {
         var options = DemoOptions()
-        options.count = 3
+        options.count = 2
         options.sceneSize = 48
         options.seed = 21
         options.camScales = [1, 0.5]
@@ -71,9 +71,9 @@ final class DemoTests: XCTestCase {
         var lines: [String] = []
         let options = Self.tinyOptions
         let report = try Demo.run(options: options, models: Self.tinyModels, output: output, progress: { lines.append($0) })
-        XCTAssertEqual(report.scores.sceneCount, 3)
-        XCTAssertEqual(lines.last, "demo: 3/3 scenes")
-        XCTAssertGreaterThan(report.scores.groundTruthInstances, 3)
+        XCTAssertEqual(report.scores.sceneCount, 2)
+        XCTAssertEqual(lines.last, "demo: 2/2 scenes")
+        XCTAssertGreaterThan(report.scores.groundTruthInstances, 2)
         XCTAssertGreaterThan(report.scores.semanticMeanIoU, 0, "the walk labels nothing right, not even background")
         try assertReportMatchesFiles(report, output: output)
 

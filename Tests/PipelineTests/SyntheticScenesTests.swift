@@ -125,6 +125,7 @@ final class SyntheticScenesTests: XCTestCase {
             XCTAssertEqual(entry.id, scene.id)
             XCTAssertEqual(entry.classes, scene.labels)
             XCTAssertEqual(try ImageFiles.load(try images.imagePath(entry.id)), scene.image)
+            XCTAssertEqual(try ImageFiles.load(dataset.imagePath(entry.id)), scene.image)
             XCTAssertEqual(try dataset.classMap(entry.id).values, scene.classMap)
             XCTAssertEqual(try LabelMapFile.read(dataset.objectMapPath(entry.id)).values, scene.objectMap)
             let truth = try dataset.instances(entry.id)
