@@ -104,7 +104,7 @@ public enum Demo {
             if let output { try output.write(result, panel: index < options.panelCount) }
             if (index + 1) % step == 0 || index + 1 == options.count {
                 let elapsed = clock() - start
-                progress("demo: \(index + 1)/\(options.count) scenes" + (elapsed > 0 ? format3(elapsed) + " s" : ""))
+                progress("demo: \(index + 1)/\(options.count) scenes" + (elapsed > 0 ? ", " + DemoReport.decimal(elapsed) + " s" : ""))
             }
         }
         let report = DemoReport(options: options, models: models, scores: scores, ids: ids,
@@ -113,11 +113,5 @@ public enum Demo {
             try output.finish(ids: ids, labels: labels, report: report)
         }
         return report
-    }
-
-    /// `value` with one decimal, as ", 12.3".
-    static func format3(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return ", \(tenths / 10).\(tenths % 10)"
     }
 }
