@@ -5,15 +5,6 @@
 // Kaiming-normal convs (fan_out, ReLU gain, as torchvision), batch norms γ = 1, β = 0, mean 0,
 // variance 1, and γ = 0 on the last norm of every bottleneck (zero-init residuals, Goyal et al.
 // 2017), so a network without trained statistics starts as an identity per block and trains stably.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(ucrt)
-import ucrt
-#endif
 import Networks
 import Tensors
 
@@ -70,14 +61,5 @@ public enum CAMInitialization {
     static func classifierWeight(shape: [Int], random: inout SeededRandom) -> Tensor {
         let fanIn = shape.dropFirst().reduce(1, *)
         return random.tensor(shape: shape, scale: Float(1 / Double(fanIn).squareRoot()))
-    }
-}
-
-extension SeededRandom {
-    /// A standard normal draw (Box–Muller on two 53-bit uniforms, the cosine branch).
-    public mutating func nextNormal() -> Double {
-        let u1 = (Double(next() >> 11) + 1) * 0x1p-53  // (0, 1]
-        let u2 = Double(next() >> 11) * 0x1p-53
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }

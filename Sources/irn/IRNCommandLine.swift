@@ -27,6 +27,7 @@ enum IRNCommandLine {
         BoundaryCommand.self,
         SemSegCommand.self,
         InsSegCommand.self,
+        TrainCAMCommand.self,
         MineRelationsCommand.self,
         RefineCommand.self,
         CRFCommand.self,
