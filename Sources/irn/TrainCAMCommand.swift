@@ -65,6 +65,7 @@ enum TrainCAMCommand: IRNCommand {
         guard learningRate > 0, weightDecay >= 0 else {
             throw UsageError(message: "--lr must be positive and --weight-decay not negative", hint: "for example: --lr 0.1 --weight-decay 1e-4")
         }
+        let initialization = try initialization(arguments)
         Parallelism.threadCount = threads
         let trainsBackbone = arguments.has("train-backbone")
         let data = try TrainingExamples.load(arguments, spec: spec)
@@ -73,7 +74,7 @@ enum TrainCAMCommand: IRNCommand {
             throw CommandFailure(message: "\(data.examples.count) images make no full batch of \(batchSize)",
                                  hint: "lower --batch-size to at most \(data.examples.count)")
         }
-        let (initial, configuration) = try initialParameters(arguments, classCount: data.classCount, seed: UInt64(seed))
+        let (initial, configuration) = try initialParameters(initialization, classCount: data.classCount, seed: UInt64(seed))
         let maxStep = stepsPerEpoch * epochs
         let totalSteps = min(maxStep, maxSteps)
         var trainer = CAMTrainer(stateDict: initial, configuration: configuration, classCount: data.classCount,
@@ -115,9 +116,14 @@ enum TrainCAMCommand: IRNCommand {
                     + ", " + TrainingProgress.clock(progress.elapsed) + ")")
     }
 
-    /// The starting state dict (canonical CAM names) and its backbone configuration.
-    static func initialParameters(_ arguments: ParsedArguments, classCount: Int,
-                                  seed: UInt64) throws -> ([String: Tensor], ResNet50.Configuration) {
+    /// Where the starting parameters come from.
+    enum Initialization {
+        case scratch(ResNet50.Configuration)
+        case checkpoint(String)
+    }
+
+    /// --init and the options that go with it (usage errors before any file is read).
+    static func initialization(_ arguments: ParsedArguments) throws -> Initialization {
         let kind = arguments.string("init") ?? "weights"
         switch kind {
         case "scratch":
@@ -135,15 +141,26 @@ enum TrainCAMCommand: IRNCommand {
                 throw UsageError(message: "64 × --width must be a whole number of channels, got \(stem)",
                                  hint: "for example: --width 0.125 (8 stem channels)")
             }
-            let configuration = ResNet50.Configuration(blockCounts: counts, widthMultiplier: width)
-            return (CAMInitialization.scratch(configuration: configuration, classCount: classCount, seed: seed),
-                    configuration)
+            return .scratch(ResNet50.Configuration(blockCounts: counts, widthMultiplier: width))
         case "weights":
             guard arguments.string("width") == nil, arguments.string("blocks") == nil else {
                 throw UsageError(message: "--width and --blocks describe a scratch network; a checkpoint has its own",
                                  hint: "add --init scratch, or drop them")
             }
-            let path = try arguments.requiredString("weights", spec: spec)
+            return .checkpoint(try arguments.requiredString("weights", spec: spec))
+        default:
+            throw UsageError(message: "--init must be 'weights' or 'scratch', got '\(kind)'", hint: "for example: --init scratch")
+        }
+    }
+
+    /// The starting state dict (canonical CAM names) and its backbone configuration.
+    static func initialParameters(_ initialization: Initialization, classCount: Int,
+                                  seed: UInt64) throws -> ([String: Tensor], ResNet50.Configuration) {
+        switch initialization {
+        case .scratch(let configuration):
+            return (CAMInitialization.scratch(configuration: configuration, classCount: classCount, seed: seed),
+                    configuration)
+        case .checkpoint(let path):
             let tensors = try NetworkWeights.load(path)
             let configuration = try TrainingCheckpoints.configuration(of: tensors, file: path)
             do {
@@ -152,8 +169,6 @@ enum TrainCAMCommand: IRNCommand {
             } catch {
                 throw NetworkWeightsError(file: path, underlying: error)
             }
-        default:
-            throw UsageError(message: "--init must be 'weights' or 'scratch', got '\(kind)'", hint: "for example: --init scratch")
         }
     }
 
