@@ -12,6 +12,10 @@ size, width, steps and learning rate; the bundled weights come from the Swift tr
     swift run -c release irn synth --out /tmp/synth-val --count 100 --seed 1000 --val 100
     /work/venv/bin/python Benchmarks/demo_recipe.py --train /tmp/synth-train --val /tmp/synth-val \
         --width 0.25 --steps 600 --batch 16 --lr 0.1 --out /tmp/recipe
+    /work/venv/bin/python Benchmarks/demo_recipe.py --val /tmp/synth-val --evaluate cam.safetensors
+
+With --evaluate it only scores a checkpoint (for instance one `irn train-cam --init scratch`
+wrote), so recipes of the Swift trainer can be compared the same way.
 """
 import argparse
 import os
@@ -150,15 +154,27 @@ def cam_miou(net, root, ids, images, targets, threshold=0.15):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--train", required=True)
+    parser.add_argument("--train")
     parser.add_argument("--val", required=True)
     parser.add_argument("--width", type=float, default=0.25)
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=0.1)
     parser.add_argument("--out", default=None)
+    parser.add_argument("--evaluate", default=None,
+                        help="score the CAMs of this demo_cam.safetensors (e.g. from irn train-cam) instead of training")
     args = parser.parse_args()
     torch.manual_seed(0)
+    if args.evaluate:
+        from safetensors.torch import load_file
+        state = load_file(args.evaluate)
+        val_ids, names, val_images, val_targets = read_dataset(args.val, "val")
+        width = state["resnet50.conv1.weight"].shape[0] / 64
+        net = CAMNet(width, state["classifier.weight"].shape[0])
+        net.load_state_dict({k: v for k, v in state.items() if not k.endswith("num_batches_tracked")})
+        miou, iou = cam_miou(net, args.val, val_ids, val_images, val_targets)
+        print("CAM mIoU %.1f (single scale + mirror, background 0.15), per class %s" % (miou * 100, np.round(iou * 100, 1)))
+        return
     _, names, train_images, train_targets = read_dataset(args.train, "train")
     val_ids, _, val_images, val_targets = read_dataset(args.val, "val")
     net = CAMNet(args.width, len(names))
