@@ -79,11 +79,11 @@ enum RunCommand: IRNCommand {
             bar.finish()
             throw error
         }
-        console.err(report(summary, steps: steps))
+        report(summary, steps: steps).forEach(console.err)
     }
 
     /// The closing lines: images computed and skipped, time, and seconds per image of each step.
-    static func report(_ summary: DatasetRunSummary, steps: [PipelineStep]) -> String {
+    static func report(_ summary: DatasetRunSummary, steps: [PipelineStep]) -> [String] {
         var text = "irn run: done, \(summary.total) images (\(summary.computed) computed, \(summary.skipped) skipped) in "
             + String(format: "%.1f s", summary.seconds)
         if summary.removedPartialFiles > 0 {
@@ -94,11 +94,8 @@ enum RunCommand: IRNCommand {
             return String(format: "%@ %.3f s/image (%.2f images/s)", step.rawValue, seconds / Double(images),
                           seconds > 0 ? Double(images) / seconds : 0)
         }
-        if !timed.isEmpty {
-            text += "\nper step: " + timed.joined(separator: ", ")
-                + String(format: "; loading weights %.2f s", summary.loadSeconds)
-        }
-        return text
+        guard !timed.isEmpty else { return [text] }
+        return [text, "per step: " + timed.joined(separator: ", ") + String(format: "; loading weights %.2f s", summary.loadSeconds)]
     }
 
     static func steps(_ arguments: ParsedArguments) throws -> [PipelineStep] {
