@@ -130,7 +130,7 @@ public final class DatasetRun {
     }
 
     /// The image id of a temporary file name ".<id>.<ext>.<pid>.partial", or nil.
-    static func partialFileStem(_ name: String, extensions: [String]) -> String? {
+    public static func partialFileStem(_ name: String, extensions: [String]) -> String? {
         guard name.hasPrefix("."), name.hasSuffix(".partial") else { return nil }
         var inner = name.dropFirst().dropLast(".partial".count)
         guard let dot = inner.lastIndex(of: "."), !inner[inner.index(after: dot)...].isEmpty,
