@@ -18,6 +18,16 @@ public struct DatasetRunProgress: Sendable {
     /// Seconds spent on computed images (network loading included).
     public var computeSeconds: Double
 
+    public init(id: String, done: Int, total: Int, computed: Int, skipped: Int, elapsed: Double, computeSeconds: Double) {
+        self.id = id
+        self.done = done
+        self.total = total
+        self.computed = computed
+        self.skipped = skipped
+        self.elapsed = elapsed
+        self.computeSeconds = computeSeconds
+    }
+
     /// Computed images per second, once one has been.
     public var imagesPerSecond: Double? {
         computed > 0 && computeSeconds > 0 ? Double(computed) / computeSeconds : nil

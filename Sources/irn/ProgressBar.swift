@@ -45,7 +45,7 @@ struct ProgressBar {
         }
         parts.append(head + "\(progress.done)/\(progress.total) images")
         if let rate = progress.imagesPerSecond {
-            parts.append(String(format: "%.2f images/s", rate))
+            parts.append(String(format: "%.3g images/s", rate))
         }
         if progress.done < progress.total, let left = progress.estimatedSecondsLeft {
             parts.append("ETA " + duration(left))

@@ -271,6 +271,23 @@ final class RunCommandTests: CommandTestCase {
         throw CommandFailure(message: "no irn executable next to the tests in \(candidates.map(\.path))", hint: "swift build first")
     }
 
+    func testProgressLineShowsCountRateAndTimeLeft() {
+        let progress = DatasetRunProgress(id: "2008_000123", done: 3, total: 10, computed: 2, skipped: 1,
+                                          elapsed: 4000.4, computeSeconds: 4000)
+        XCTAssertEqual(ProgressBar.text(progress, barWidth: 10),
+                       "[===>      ] 3/10 images, 0.0005 images/s, ETA 3:53:20, elapsed 1:06:40, 1 skipped, last 2008_000123")
+        let done = DatasetRunProgress(id: "x", done: 4, total: 4, computed: 4, skipped: 0, elapsed: 2, computeSeconds: 2)
+        XCTAssertEqual(ProgressBar.text(done, barWidth: 0), "4/4 images, 2 images/s, elapsed 0:00:02, last x")
+        // Not a terminal: a line per interval and always the last one.
+        var lines: [String] = []
+        var bar = ProgressBar(console: Console(out: { _ in }, err: { lines.append($0) }), isTerminal: false, interval: 5)
+        for k in 1 ... 4 {
+            bar.update(DatasetRunProgress(id: "\(k)", done: k, total: 4, computed: k, skipped: 0,
+                                          elapsed: Double(k) * 3, computeSeconds: Double(k) * 3))
+        }
+        XCTAssertEqual(lines.map { $0.components(separatedBy: " ").first! }, ["1/4", "3/4", "4/4"])
+    }
+
     // MARK: bad inputs
 
     func testBadInputsFailWithOneLineAndAHint() throws {
