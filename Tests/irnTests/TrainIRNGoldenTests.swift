@@ -1,0 +1,121 @@
+// One IRNet training step against the reference's train_irn on CPU
+// (Fixtures/Generators/train_irn_step.py): a seeded width-0.25 backbone with narrowed heads,
+// two seeded images (96×96 and 88×92, the second padded by the top-left crop) with hand-made
+// relation labels, no augmentation, lr 0.1 (displacement branch 1.0), weight decay 1e-4.
+// Checked: the stride-4 label maps (exact), the four loss terms and their total, EVERY head
+// parameter after the step, and the mean shift after it — through the library here and through
+// `irn train-irn --no-augment --max-steps 1` on the same files in TrainIRNCommandTests.
+// Tolerance: |Δ| ≤ 1e-4·max|expected| + 1e-4·|expected| per tensor.
+import XCTest
+import Codecs
+import Networks
+import Pipeline
+import Tensors
+import TestSupport
+import Training
+
+enum TrainIRNGolden {
+    static let seed: UInt64 = 808
+    static let configuration = ResNet50.Configuration(widthMultiplier: 0.25)
+    static let widths = IRNetHeads.Widths(edge: 8, displacement: [8, 16, 32, 32, 32, 32], merge: 32)
+    static let ids = ["2007_000001", "2007_000002"]
+    static let sizes = [(96, 96), (88, 92)]
+    static let cropSize = 96
+
+    static var backboneParameters: [String: Tensor] {
+        SeededWeights.parameters(for: ResNet50.parameterLayout(prefix: "resnet50.", configuration: configuration),
+                                 seed: seed)
+    }
+
+    static var headParameters: [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for (name, shape) in IRNetHeads.parameterShapes(levelChannels: configuration.featureChannels,
+                                                        widths: widths).all {
+            result[name] = SeededWeights.tensor(named: name, shape: shape, seed: seed)
+        }
+        return result
+    }
+
+    /// Image k: one SeededRandom unit per sample (seed 100 + k), floor(u·256).
+    static func image(_ k: Int) -> Image {
+        let (height, width) = sizes[k]
+        var random = SeededRandom(seed: 100 + UInt64(k))
+        let pixels = (0 ..< height * width * 3).map { _ in UInt8(random.nextUnit() * 256) }
+        return Image(width: width, height: height, channels: 3, pixels: pixels)
+    }
+
+    static func labels(_ k: Int) throws -> LabelMap {
+        let array = try Fixtures.array("train_irn/labels_\(ids[k]).npy")
+        return LabelMap(width: array.shape[1], height: array.shape[0], values: array.floats().map { UInt8($0) })
+    }
+
+    /// Every head tensor after the step, by name.
+    static func expectedHeads() throws -> [(name: String, tensor: Tensor)] {
+        let flat = try Fixtures.tensor("train_irn/updated_heads.npy").scalars
+        var offset = 0
+        var result: [(String, Tensor)] = []
+        for (name, shape) in IRNetHeads.parameterShapes(levelChannels: configuration.featureChannels,
+                                                        widths: widths).all {
+            let count = shape.reduce(1, *)
+            result.append((name, Tensor(shape: shape, scalars: Array(flat[offset ..< offset + count]))))
+            offset += count
+        }
+        precondition(offset == flat.count, "updated_heads.npy holds \(flat.count) values, the heads \(offset)")
+        return result
+    }
+
+    /// Compares every head parameter; returns the largest relative difference
+    /// (max |Δ| / max |expected|) over all tensors.
+    @discardableResult
+    static func assertHeadsMatch(_ parameters: [String: Tensor], file: StaticString = #filePath, line: UInt = #line) throws -> Float {
+        var worst: Float = 0
+        for (name, expected) in try expectedHeads() {
+            guard let actual = parameters[name] else {
+                XCTFail("no parameter \(name)", file: file, line: line)
+                continue
+            }
+            let scale = expected.scalars.map(abs).max() ?? 0
+            assertClose(actual, expected, atol: 1e-4 * scale, rtol: 1e-4, name, file: file, line: line)
+            if actual.shape == expected.shape {
+                let difference = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
+                worst = max(worst, difference / max(scale, .leastNormalMagnitude))
+            }
+        }
+        return worst
+    }
+}
+
+final class TrainIRNGoldenTests: XCTestCase {
+    func testOneStepEqualsReference() throws {
+        let samples = try (0 ..< 2).map {
+            try AffinityTrainingData.sample(image: TrainIRNGolden.image($0), labels: TrainIRNGolden.labels($0),
+                                            cropSize: TrainIRNGolden.cropSize, labelPath: "labels \($0)")
+        }
+        let reduced = try Fixtures.array("train_irn/reduced_labels.npy")
+        XCTAssertEqual(samples.flatMap { $0.labels.values }, reduced.floats().map { UInt8($0) })
+        XCTAssertEqual(samples.map { [$0.labels.height, $0.labels.width] }, [[24, 24], [24, 24]])
+
+        var trainer = try IRNetTrainer(backboneParameters: TrainIRNGolden.backboneParameters,
+                                       configuration: TrainIRNGolden.configuration,
+                                       headParameters: TrainIRNGolden.headParameters,
+                                       learningRate: 0.1, weightDecay: 1e-4, maxStep: 3)
+        XCTAssertEqual(trainer.heads.widths, TrainIRNGolden.widths)
+        let images = Tensor(shape: [2, 3, 96, 96], scalars: samples.flatMap { $0.image.scalars })
+        let terms = trainer.step(images: images, labelMaps: samples.map { $0.labels.values })
+        let expectedTerms = try Fixtures.tensor("train_irn/terms.npy")
+        assertClose([terms.positiveAffinity, terms.negativeAffinity, terms.foregroundDisplacement,
+                     terms.backgroundDisplacement, terms.total], expectedTerms.scalars, atol: 1e-6, rtol: 1e-5,
+                    "loss terms")
+        let worst = try TrainIRNGolden.assertHeadsMatch(trainer.heads.parameters)
+        print("train-irn golden step: largest max|Δ|/max|expected| over the head tensors \(worst)")
+
+        // The mean shift: the top-left crop of each image, mean over pixels, then over images.
+        let means = (0 ..< 2).map {
+            trainer.meanDisplacement(AffinityTrainingData.topLeftCrop(TrainIRNGolden.image($0), cropSize: 96))
+        }
+        trainer.setMeanShift(imageMeans: means)
+        assertClose(trainer.meanShift, try Fixtures.tensor("train_irn/mean_shift.npy"), atol: 1e-5, rtol: 1e-4,
+                    "mean shift")
+        XCTAssertEqual(trainer.stateDict()["mean_shift.running_mean"], trainer.meanShift)
+    }
+}
