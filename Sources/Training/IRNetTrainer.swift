@@ -15,14 +15,15 @@ public struct IRNetTrainer: Sendable {
     public let backbone: ResNet50
     /// The backbone's unfolded tensors under "resnet50.*", written back into checkpoints.
     public let backboneParameters: [String: Tensor]
-    /// The boundary and displacement branches.
+    /// The boundary and displacement branches (their parameters mirror `parameters`).
     public private(set) var heads: IRNetHeads
-    /// The optimiser (group 0: boundary branch, group 1: displacement branch).
-    public private(set) var optimizer: PolyOptimizer
+    /// The head parameters in the optimiser's groups (0: boundary branch, 1: displacement
+    /// branch, in the reference's order) and the buffer "mean_shift.running_mean".
+    public private(set) var parameters: ParameterSet
+    /// The optimiser (group 0 at the learning rate, group 1 at 10×).
+    public var optimizer: PolyOptimizer
     /// "mean_shift.running_mean" ([2]): zero during training, set by `setMeanShift`.
-    public private(set) var meanShift = Tensor(shape: [2])
-    /// Names of each optimiser group's parameters, in the reference's order.
-    public let groupNames: [[String]]
+    public var meanShift: Tensor { parameters.buffers["mean_shift.running_mean"]! }
     /// The radius of the pairs (the reference's 10).
     public let radius: Int
 
@@ -41,7 +42,12 @@ public struct IRNetTrainer: Sendable {
         let widths = IRNetHeads.Widths(parameters: headParameters) ?? .reference
         heads = IRNetHeads(levelChannels: configuration.featureChannels, widths: widths, parameters: headParameters)
         let shapes = IRNetHeads.parameterShapes(levelChannels: configuration.featureChannels, widths: widths)
-        groupNames = [shapes.edge.map(\.name), shapes.displacement.map(\.name)]
+        var set = ParameterSet()
+        for (group, names) in [shapes.edge.map(\.name), shapes.displacement.map(\.name)].enumerated() {
+            for name in names { set.append(name, headParameters[name]!, group: group) }
+        }
+        set.setBuffer("mean_shift.running_mean", Tensor(shape: [2]))
+        parameters = set
         optimizer = .reference(learningRate: learningRate, weightDecay: weightDecay, maxStep: maxStep)
         self.radius = radius
     }
@@ -109,11 +115,10 @@ public struct IRNetTrainer: Sendable {
     @discardableResult
     public mutating func step(images: Tensor, labelMaps: [[UInt8]]) -> IRNLossTerms {
         let (terms, gradients) = lossAndGradients(images: images, labelMaps: labelMaps)
-        var groups = groupNames.map { $0.map { heads.parameters[$0]! } }
-        optimizer.step(parameters: &groups, gradients: groupNames.map { $0.map { gradients[$0] } })
-        for (g, names) in groupNames.enumerated() {
-            for (i, name) in names.enumerated() { heads.parameters[name] = groups[g][i] }
-        }
+        parameters.zeroGradients()
+        for (name, g) in gradients { parameters.accumulateGradient(name, g) }
+        parameters.step(&optimizer)
+        for p in parameters.parameters { heads.parameters[p.name] = p.value }
         return terms
     }
 
@@ -139,17 +144,14 @@ public struct IRNetTrainer: Sendable {
         precondition(!imageMeans.isEmpty && imageMeans.allSatisfy { $0.count == 2 },
                      "IRNetTrainer: the mean shift needs per-image means of two channels")
         let count = Double(imageMeans.count)
-        meanShift = Tensor(shape: [2], scalars: (0 ..< 2).map { k in
+        parameters.setBuffer("mean_shift.running_mean", Tensor(shape: [2], scalars: (0 ..< 2).map { k in
             Float(imageMeans.reduce(0.0) { $0 + $1[k] } / count)
-        })
+        }))
     }
 
     /// Every tensor of the trained network under the reference's names ("resnet50.*",
     /// "fc_edge*", "fc_dp*", "mean_shift.running_mean"): what Networks' IRNetwork binds.
     public func stateDict() -> [String: Tensor] {
-        var result = backboneParameters
-        for (name, tensor) in heads.parameters { result[name] = tensor }
-        result["mean_shift.running_mean"] = meanShift
-        return result
+        backboneParameters.merging(parameters.stateDict()) { _, head in head }
     }
 }

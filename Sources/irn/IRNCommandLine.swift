@@ -28,6 +28,7 @@ enum IRNCommandLine {
         SemSegCommand.self,
         InsSegCommand.self,
         MineRelationsCommand.self,
+        TrainIRNCommand.self,
         RefineCommand.self,
         CRFCommand.self,
         EvalCommand.self,
