@@ -240,25 +240,3 @@ func labelCrop(_ label: Image, box: CropBox, flipped: Bool) -> Image {
     }
     return output
 }
-
-extension SeededRandom {
-    /// A uniform integer in `range` by rejection (no modulo bias), one or more draws.
-    public mutating func nextInt(in range: ClosedRange<Int>) -> Int {
-        let span = UInt64(range.upperBound - range.lowerBound) &+ 1
-        if span == 0 { return Int(truncatingIfNeeded: next()) }  // the full 64-bit range
-        let limit = UInt64.max - (UInt64.max % span + 1) % span
-        var draw = next()
-        while draw > limit { draw = next() }
-        return range.lowerBound + Int(draw % span)
-    }
-
-    /// A uniform Double in [0, 1) from the top 53 bits of one draw.
-    public mutating func nextDouble() -> Double {
-        Double(next() >> 11) * 0x1p-53
-    }
-
-    /// A fair coin: the top bit of one draw.
-    public mutating func nextBit() -> Bool {
-        next() >> 63 == 1
-    }
-}

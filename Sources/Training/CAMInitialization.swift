@@ -2,18 +2,9 @@
 // From a checkpoint: a CAM state dict (any of the reference's aliases) or an ImageNet ResNet50
 // (torchvision names, its fc layer dropped, as net/resnet50.py loads it), the classifier then
 // drawn as PyTorch initialises a fresh nn.Conv2d (uniform ±1/√fan_in, seeded). From scratch:
-// Kaiming-normal convs (fan_out, ReLU gain, as torchvision), batch norms γ = 1, β = 0, mean 0,
+// Kaiming-normal convs (fan_in, ReLU gain: forward scale preserved), batch norms γ = 1, β = 0, mean 0,
 // variance 1, and γ = 0 on the last norm of every bottleneck (zero-init residuals, Goyal et al.
 // 2017), so a network without trained statistics starts as an identity per block and trains stably.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#elseif canImport(ucrt)
-import ucrt
-#endif
 import Networks
 import Tensors
 
@@ -29,9 +20,10 @@ public enum CAMInitialization {
             if name == "classifier.weight" {
                 result[name] = classifierWeight(shape: entry.shape, random: &random)
             } else if entry.shape.count == 4 {
-                // kaiming_normal_(mode="fan_out", nonlinearity="relu"): std = √(2 / (Cout·kh·kw)).
-                let fanOut = entry.shape[0] * entry.shape[2] * entry.shape[3]
-                let std = (2 / Double(fanOut)).squareRoot()
+                // kaiming_normal_(mode="fan_in", nonlinearity="relu"): std = √(2 / (Cin·kh·kw)),
+                // which keeps the activations' scale through the ReLUs without batch statistics.
+                let fanIn = entry.shape[1] * entry.shape[2] * entry.shape[3]
+                let std = (2 / Double(fanIn)).squareRoot()
                 result[name] = Tensor(shape: entry.shape,
                                       scalars: (0..<entry.shape.reduce(1, *)).map { _ in Float(random.nextNormal() * std) })
             } else if name.hasSuffix(".running_var") {
@@ -70,14 +62,5 @@ public enum CAMInitialization {
     static func classifierWeight(shape: [Int], random: inout SeededRandom) -> Tensor {
         let fanIn = shape.dropFirst().reduce(1, *)
         return random.tensor(shape: shape, scale: Float(1 / Double(fanIn).squareRoot()))
-    }
-}
-
-extension SeededRandom {
-    /// A standard normal draw (Box–Muller on two 53-bit uniforms, the cosine branch).
-    public mutating func nextNormal() -> Double {
-        let u1 = (Double(next() >> 11) + 1) * 0x1p-53  // (0, 1]
-        let u2 = Double(next() >> 11) * 0x1p-53
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }

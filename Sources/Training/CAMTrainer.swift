@@ -90,8 +90,13 @@ public struct CAMTrainer: Sendable {
     @discardableResult
     public mutating func step(images: Tensor, labels: Tensor) -> StepResult {
         let result = computeGradients(images: images, labels: labels)
-        parameters.step(&optimizer)
+        applyGradients()
         return result
+    }
+
+    /// The optimiser's update with the gradients of the last `computeGradients`.
+    public mutating func applyGradients() {
+        parameters.step(&optimizer)
     }
 
     /// Every parameter and buffer under the canonical CAM names (loads in CAMNetwork / `irn cam`).

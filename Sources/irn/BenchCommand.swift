@@ -9,12 +9,12 @@ struct BenchCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "Measure GEMM, convolution, stage and decoding speed on this machine",
-        usage: "[gemm|conv|networks|walk|pamr|crf|decode|train-irn] [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
+        usage: "[gemm|conv|networks|walk|pamr|crf|decode|train-cam|train-irn] [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
         options: [
             OptionSpec("sizes", "LIST", "gemm: square sizes, comma-separated (default 256,512,1024,2048)"),
             OptionSpec("repeat", "N", "timed runs per case after a warm-up; the best is shown (default 5)"),
             OptionSpec("threads", "T", "worker threads (default: all \(Parallelism.processorCount) processors)"),
-            OptionSpec("batch", "N", "conv: images per batch (default 1)"),
+            OptionSpec("batch", "N", "conv, train-cam: images per batch (default 1)"),
             OptionSpec("image", "IMG", "networks, pamr, crf: the photo to use (default: a seeded 375x500 image)"),
             OptionSpec("files", "LIST", "decode: image files to decode, comma-separated"),
             OptionSpec("json", nil, "print JSON instead of a table"),
@@ -24,15 +24,16 @@ struct BenchCommand: IRNCommand {
                    "irn bench conv --json",
                    "irn bench walk",
                    "irn bench train-irn             (IRNet training images/s, 512 and 128 crops)",
-                   "irn bench decode --files photo.jpg,labels.png --repeat 20"],
+                   "irn bench decode --files photo.jpg,labels.png --repeat 20",
+                   "irn bench train-cam --batch 4 --repeat 2"],
         positionalRange: 0...1)
 
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let subject = arguments.positional.first ?? "overview"
-        guard subject == "gemm" || subject == "conv" || subject == "overview"
+        guard subject == "gemm" || subject == "conv" || subject == "overview" || subject == "train-cam"
                 || StageBench.subjects.contains(subject) else {
             throw UsageError(message: "unknown bench subject '\(subject)'",
-                             hint: "choose one of gemm, conv, " + StageBench.subjects.joined(separator: ", "))
+                             hint: "choose one of gemm, conv, " + StageBench.subjects.joined(separator: ", ") + ", train-cam")
         }
         let repeats = try arguments.int("repeat", default: 5, range: 1...1000)
         let threads = try arguments.int("threads", default: Parallelism.processorCount, range: 1...1024)
@@ -69,6 +70,12 @@ struct BenchCommand: IRNCommand {
             if !json { console.out(BenchResult.header) }
             for size in sizes.map({ Int($0) }) {
                 let result = GEMMBench.measure(size: size, repeats: repeats)
+                results.append(result)
+                if !json { console.out(result.row) }
+            }
+        } else if subject == "train-cam" {
+            if !json { console.out(BenchResult.header) }
+            for result in TrainingBench.measure(batch: batch, repeats: repeats) {
                 results.append(result)
                 if !json { console.out(result.row) }
             }

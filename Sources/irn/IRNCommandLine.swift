@@ -27,6 +27,7 @@ enum IRNCommandLine {
         BoundaryCommand.self,
         SemSegCommand.self,
         InsSegCommand.self,
+        TrainCAMCommand.self,
         MineRelationsCommand.self,
         TrainIRNCommand.self,
         RefineCommand.self,

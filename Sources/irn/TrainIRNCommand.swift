@@ -6,7 +6,6 @@
 // reference's names, atomically, that `irn boundary` loads. Progress on stderr.
 import Dispatch
 import Foundation
-import Checkpoints
 import Pipeline
 import Tensors
 import Training
@@ -74,10 +73,10 @@ enum TrainIRNCommand: IRNCommand {
 
         let augmentation: TrainingAugmentation = augment ? .irn(cropSize: cropSize) : .none(cropSize: cropSize)
         var random = SeededRandom(seed: UInt64(seed))
-        var progress = TrainingProgress(totalSteps: totalSteps, batchSize: batchSize, console: console)
+        let progress = IRNTrainingProgress(totalSteps: totalSteps, batchSize: batchSize, console: console)
         var step = 0
         training: for _ in 0 ..< epochs {
-            let order = shuffled(items.count, random: &random)
+            let order = TrainCAMCommand.shuffled(items.count, &random)
             for batch in 0 ..< stepsPerEpoch {
                 if step == totalSteps { break training }
                 let members = order[batch * batchSize ..< (batch + 1) * batchSize]
@@ -97,49 +96,41 @@ enum TrainIRNCommand: IRNCommand {
             means.append(trainer.meanDisplacement(AffinityTrainingData.topLeftCrop(image, cropSize: cropSize)))
         }
         trainer.setMeanShift(imageMeans: means)
-        let state = trainer.stateDict()
-        let dict = StateDict(state.keys.sorted().map { ($0, CheckpointTensor(state[$0]!)) })
-        try FileIO.writeAtomically(SafeTensors.write(dict), to: out)
+        try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: ["irn": "train-irn", "step": "\(step)"])
         console.err("mean shift \(trainer.meanShift.scalars) over \(means.count) images; wrote \(out)")
-    }
-
-    /// A seeded permutation of 0..<count (Fisher–Yates, one draw per position).
-    static func shuffled(_ count: Int, random: inout SeededRandom) -> [Int] {
-        var order = Array(0 ..< count)
-        if count > 1 {
-            for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, random.nextInt(in: 0...i)) }
-        }
-        return order
     }
 }
 
-/// The progress line of a training run: a bar, the step, the loss terms, images/s and the
-/// estimated time left, one line per step on stderr.
-struct TrainingProgress {
+/// The progress line of `irn train-irn`: a bar, the step, the four loss terms and their total,
+/// images/s and the estimated time left; redrawn in place on a terminal, otherwise one line per
+/// step (TrainingProgress.swift is the single-loss form of train-cam).
+struct IRNTrainingProgress {
     let totalSteps: Int
     let batchSize: Int
     let console: Console
-    let start = DispatchTime.now().uptimeNanoseconds
+    private let interactive = isatty(2) != 0
+    private let start = DispatchTime.now().uptimeNanoseconds
 
-    mutating func report(step: Int, terms: IRNLossTerms) {
+    init(totalSteps: Int, batchSize: Int, console: Console) {
+        self.totalSteps = totalSteps
+        self.batchSize = batchSize
+        self.console = console
+    }
+
+    func report(step: Int, terms: IRNLossTerms) {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let rate = Double(step * batchSize) / max(elapsed, 1e-9)
         let remaining = elapsed / Double(step) * Double(totalSteps - step)
-        let filled = totalSteps == 0 ? 0 : 20 * step / totalSteps
+        let filled = 20 * step / max(1, totalSteps)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
         let losses = [terms.positiveAffinity, terms.negativeAffinity, terms.foregroundDisplacement,
-                      terms.backgroundDisplacement].map { format($0, 4) }.joined(separator: " ")
-        console.err("[\(bar)] step \(step)/\(totalSteps) loss \(losses) (total \(format(terms.total, 4))) \(format(Float(rate), 2)) img/s ETA \(duration(remaining))")
-    }
-
-    private func format(_ value: Float, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", Double(value))
-    }
-
-    private func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "?" }
-        let total = Int(seconds.rounded())
-        let h = total / 3600, m = total / 60 % 60, s = total % 60
-        return "\(h):" + (m < 10 ? "0" : "") + "\(m):" + (s < 10 ? "0" : "") + "\(s)"
+                      terms.backgroundDisplacement].map { String(format: "%.4f", $0) }.joined(separator: " ")
+        let line = "[\(bar)] step \(step)/\(totalSteps) loss \(losses) (total \(String(format: "%.4f", terms.total))) "
+            + String(format: "%.2f", rate) + " img/s ETA " + TrainingProgress.clock(remaining)
+        if interactive {
+            FileHandle.standardError.write(Data(("\r" + line + (step == totalSteps ? "\n" : "")).utf8))
+        } else {
+            console.err(line)
+        }
     }
 }

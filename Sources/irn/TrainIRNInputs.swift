@@ -62,8 +62,8 @@ enum TrainIRNInputs {
             }
         }
         let heads = all.filter { $0.key.hasPrefix("fc_edge") || $0.key.hasPrefix("fc_dp") }
+        let configuration = try TrainingCheckpoints.configuration(of: backbone, file: path)
         do {
-            let configuration = try NetworkWeights.configuration(of: backbone)
             backbone = try ResNet50.parameterLayout(prefix: "resnet50.", configuration: configuration).bind(backbone)
             guard !heads.isEmpty else { return Weights(backbone: backbone, configuration: configuration, heads: nil) }
             // Heads must be complete and consistent; ".4.running_mean" is the mean-shift alias.

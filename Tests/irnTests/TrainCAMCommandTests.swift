@@ -1,0 +1,98 @@
+// `irn train-cam` end to end: one --no-augment step from a seeded checkpoint on the golden batch
+// (Fixtures/train_cam: three photos, labels.txt) gives the reference's parameters after its step
+// (train_cam_step.py) within 1e-4 relative, every other tensor unchanged; a scratch run's
+// checkpoint loads in CAMNetwork with the same logits as the training network and `irn cam`
+// turns it into the same CAMs as the library; dataset and option mistakes are reported.
+import XCTest
+import Foundation
+import Codecs
+import Networks
+import Pipeline
+import Tensors
+import Training
+import TestSupport
+@testable import irn
+
+final class TrainCAMCommandTests: CommandTestCase {
+    private var images: String { Fixtures.url("train_cam/images").path }
+    private var labels: String { Fixtures.url("train_cam/labels.txt").path }
+
+    private func npz(_ path: String) throws -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for (name, array) in try NPZ.decode(Fixtures.bytes(at: URL(fileURLWithPath: path))) {
+            result[name] = Tensor(shape: array.shape, scalars: array.floats())
+        }
+        return result
+    }
+
+    func testOneNoAugmentStepMatchesReference() throws {
+        let configuration = ResNet50.Configuration(blockCounts: [1, 1, 2, 2], widthMultiplier: 0.0625)
+        let initial = SeededWeights.parameters(for: CAMNetwork.parameterLayout(configuration: configuration), seed: 2019)
+        try TrainingCheckpoints.save(initial, to: path("seeded.safetensors"), metadata: [:])
+        let result = run(["train-cam", "--images", images, "--labels", labels, "--weights", path("seeded.safetensors"),
+                          "--no-augment", "--crop-size", "48", "--batch-size", "3", "--max-steps", "1",
+                          "--lr", "0.1", "--weight-decay", "1e-4", "--threads", "2", "--out", path("cam.safetensors")])
+        XCTAssertEqual(result.code, 0, result.err.joined(separator: "\n"))
+        let after = try NetworkWeights.load(path("cam.safetensors"))
+        let expected = try npz(Fixtures.url("train_cam/reference_after.npz").path)
+        XCTAssertEqual(Set(after.keys), Set(initial.keys))
+        var worst = 0.0
+        for (name, value) in after {
+            if let reference = expected[name] {
+                assertClose(value, reference, atol: 1e-7, rtol: 1e-4, "\(name) after one step")
+                worst = max(worst, zip(value.scalars, reference.scalars)
+                    .map { Double(abs($0 - $1)) / (Double(abs($1)) + 1e-6) }.max() ?? 0)
+            } else {
+                XCTAssertEqual(value, initial[name], "\(name) changed, the reference's did not")
+            }
+        }
+        print("train-cam --max-steps 1: \(expected.count) updated tensors, max relative difference \(worst)")
+        XCTAssert(result.err.contains { $0.contains("step 1/1") }, result.err.joined(separator: "\n"))
+    }
+
+    func testScratchCheckpointLoadsInIrnCam() throws {
+        let result = run(["train-cam", "--images", images, "--labels", labels, "--init", "scratch", "--width", "0.0625",
+                          "--train-backbone", "--crop-size", "32", "--resize-long", "24,40", "--batch-size", "2",
+                          "--epochs", "2", "--seed", "3", "--out", path("scratch.safetensors")])
+        XCTAssertEqual(result.code, 0, result.err.joined(separator: "\n"))
+        // 3 images, batch 2: one step per epoch, two epochs.
+        XCTAssert(result.err.contains { $0.contains("step 2/2") }, result.err.joined(separator: "\n"))
+        let tensors = try NetworkWeights.load(path("scratch.safetensors"))
+        let network = try NetworkWeights.camNetwork(from: path("scratch.safetensors"))
+        let configuration = network.backbone.configuration
+        XCTAssertEqual(configuration.widthMultiplier, 0.0625)
+        // The saved tensors are the trained ones: the folded inference network and the unfolded
+        // training network agree on the logits.
+        let trainer = CAMTrainer(stateDict: tensors, configuration: configuration, maxStep: 1)
+        let batch = try Fixtures.tensor("train_cam/inputs.npy")
+        assertClose(network.logits(batch), trainer.logits(batch), atol: 1e-5, rtol: 1e-4, "folded vs unfolded logits")
+        // irn cam runs on it and writes what the library computes.
+        let photo = Fixtures.url("train_cam/images/chelsea.png").path
+        let cam = run(["cam", "--weights", path("scratch.safetensors"), "--image", photo, "--classes", "cat",
+                       "--scales", "1,0.5", "--out", path("out")])
+        XCTAssertEqual(cam.code, 0, cam.err.joined(separator: "\n"))
+        let written = try npz(path("out/cam/chelsea.npz"))
+        let expected = classActivationMaps(of: try ImageFiles.load(photo).rgb(), network: network, keys: [7],
+                                           scales: [1, 0.5])
+        XCTAssertEqual(written["cam"], expected.cam)
+        XCTAssertEqual(written["high_res"], expected.highRes)
+        XCTAssertEqual(expected.cam.shape, [1, 12, 15])
+        XCTAssert(expected.cam.scalars.allSatisfy(\.isFinite))
+    }
+
+    func testMistakesAreReported() {
+        let noData = run(["train-cam", "--init", "scratch", "--out", path("x.safetensors")])
+        XCTAssertEqual(noData.code, 2)
+        let both = run(["train-cam", "--images", images, "--labels", labels, "--init", "scratch",
+                        "--weights", path("w.safetensors"), "--out", path("x.safetensors")])
+        XCTAssertEqual(both.code, 2)
+        let bigBatch = run(["train-cam", "--images", images, "--labels", labels, "--init", "scratch",
+                            "--batch-size", "4", "--out", path("x.safetensors")])
+        XCTAssertEqual(bigBatch.code, 1)
+        XCTAssert(bigBatch.err.first?.contains("no full batch of 4") ?? false, bigBatch.err.joined(separator: "\n"))
+        let badRange = run(["train-cam", "--images", images, "--labels", labels, "--init", "scratch",
+                            "--resize-long", "640,320", "--out", path("x.safetensors")])
+        XCTAssertEqual(badRange.code, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.safetensors")))
+    }
+}
