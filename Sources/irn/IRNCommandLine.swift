@@ -8,10 +8,13 @@ import Foundation
 struct Console {
     var out: (String) -> Void
     var err: (String) -> Void
+    /// Whether `err` is a terminal, where progress lines may be redrawn in place.
+    var errIsTerminal = false
 
     static let standard = Console(
         out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
-        err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+        errIsTerminal: isatty(2) != 0)
 }
 
 protocol IRNCommand {

@@ -16,12 +16,12 @@ struct TrainingProgress {
     private var lossCount = 0
     private(set) var lastLoss = Float.nan
 
-    init(totalSteps: Int, batchSize: Int, console: Console, interval: Int, interactive: Bool = isatty(2) != 0) {
+    init(totalSteps: Int, batchSize: Int, console: Console, interval: Int) {
         self.totalSteps = totalSteps
         self.batchSize = batchSize
         self.console = console
         self.interval = max(1, interval)
-        self.interactive = interactive
+        self.interactive = console.errIsTerminal
     }
 
     /// Seconds since the run started.

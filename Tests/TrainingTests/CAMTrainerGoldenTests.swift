@@ -49,6 +49,8 @@ final class CAMTrainerGoldenTests: XCTestCase {
             // Gradients are sums over many products: relative 1e-3 of the tensor's scale.
             let scale = expected.scalars.map { abs($0) }.max() ?? 0
             assertClose(gradient, expected, atol: 1e-3 * scale, rtol: 1e-3, "\(name) gradient \(parameter)")
+            let error = zip(gradient.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
+            print("\(name) gradient \(parameter): max |error| \(error) of max |g| \(scale)")
         }
 
         trainer.applyGradients()

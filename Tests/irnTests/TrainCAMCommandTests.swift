@@ -2,7 +2,8 @@
 // (Fixtures/train_cam: three photos, labels.txt) gives the reference's parameters after its step
 // (train_cam_step.py) within 1e-4 relative, every other tensor unchanged; a scratch run's
 // checkpoint loads in CAMNetwork with the same logits as the training network and `irn cam`
-// turns it into the same CAMs as the library; dataset and option mistakes are reported.
+// turns it into the same CAMs as the library; a VOC folder trains with augmentation, labels
+// from its annotations, reproducibly for a seed; dataset and option mistakes are reported.
 import XCTest
 import Foundation
 import Codecs
@@ -78,6 +79,33 @@ final class TrainCAMCommandTests: CommandTestCase {
         XCTAssertEqual(written["high_res"], expected.highRes)
         XCTAssertEqual(expected.cam.shape, [1, 12, 15])
         XCTAssert(expected.cam.scalars.allSatisfy(\.isFinite))
+    }
+
+    func testVOCFolderTrainsWithAugmentation() throws {
+        let root = Fixtures.url("voc_mini").path
+        let result = run(["train-cam", "--voc-root", root, "--list", "val", "--init", "scratch", "--width", "0.0625",
+                          "--blocks", "1,1,1,1", "--crop-size", "32", "--resize-long", "24,48", "--batch-size", "2",
+                          "--epochs", "1", "--seed", "5", "--out", path("voc.safetensors")])
+        XCTAssertEqual(result.code, 0, result.err.joined(separator: "\n"))
+        XCTAssert(result.err.first?.contains("4 images, 20 classes, 2 steps per epoch, 2 steps") ?? false,
+                  result.err.joined(separator: "\n"))
+        // Labels come from the XML annotations (dog and person; "head" is a part, not a class).
+        let spec = TrainCAMCommand.spec
+        let data = try TrainingExamples.load(try ParsedArguments(["--voc-root", root, "--list", "val"], spec: spec), spec: spec)
+        XCTAssertEqual(data.examples.map(\.classes), [[11, 14], [7, 19], [1, 6, 14], [2]])
+        XCTAssertEqual(data.targets([2]).scalars.enumerated().filter { $0.element == 1 }.map(\.offset), [1, 6, 14])
+        // Two steps changed the classifier and left the frozen statistics alone.
+        let configuration = ResNet50.Configuration(blockCounts: [1, 1, 1, 1], widthMultiplier: 0.0625)
+        let start = CAMInitialization.scratch(configuration: configuration, seed: 5)
+        let trained = try NetworkWeights.load(path("voc.safetensors"))
+        XCTAssertNotEqual(trained["classifier.weight"], start["classifier.weight"])
+        XCTAssertEqual(trained["resnet50.layer3.0.bn1.running_var"], start["resnet50.layer3.0.bn1.running_var"])
+        // Same seed, same run: the checkpoint is reproducible.
+        let again = run(["train-cam", "--voc-root", root, "--list", "val", "--init", "scratch", "--width", "0.0625",
+                         "--blocks", "1,1,1,1", "--crop-size", "32", "--resize-long", "24,48", "--batch-size", "2",
+                         "--epochs", "1", "--seed", "5", "--out", path("voc2.safetensors")])
+        XCTAssertEqual(again.code, 0)
+        XCTAssertEqual(try NetworkWeights.load(path("voc2.safetensors")), trained)
     }
 
     func testMistakesAreReported() {
