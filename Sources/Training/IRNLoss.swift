@@ -6,6 +6,8 @@
 //   neg = Σ_neg −log(1 + ε − a)/(n_neg + ε)
 //   dp_fg = Σ_fg |δ − (dy, dx)|₁/(2·n_fg + ε),   dp_bg = Σ_bg |δ|₁/(2·n_bg + ε)
 //   total = (pos + neg)/2 + (dp_fg + dp_bg)/2.
+// The counts are batch-wide (IRNLossWeights); everything else is per image (accumulateIRNLoss),
+// so a trainer may run the images of a batch one at a time.
 
 import Tensors
 

@@ -1,8 +1,8 @@
 // IRNetTrainer: IRNet's training step (IRNet §4.2–4.5; reference step/train_irn.py with
 // net/resnet50_irn.py AffinityDisplacementLoss; DESIGN §6 "Training"). The backbone is frozen
 // (its features are detached), so it runs as the inference ResNet50 with folded batch norms;
-// the heads (IRNetHeads) are trained with the reference's PolyOptimizer groups: the boundary
-// branch at 1× the learning rate, the displacement branch at 10×, weight decay on both. The
+// the heads (IRNetHeads; their values held in a ParameterSet) are trained with the reference's
+// PolyOptimizer groups: the boundary branch at 1× the learning rate, the displacement branch at 10×, weight decay on both. The
 // loss (IRNLoss.swift, Eq. 5–8) normalises by pair counts over the whole batch, but every
 // other quantity is per image (GroupNorm included), so images are run one at a time and their
 // parameter gradients summed: the batch's memory is one image's activations.
