@@ -16,9 +16,11 @@ Step: the reference's loss arithmetic of train_irn on the module's four outputs,
 PolyOptimizer (boundary branch lr 0.1, displacement branch lr 1.0, weight decay 1e-4,
 max_step 3), one step. Then the mean shift as train_irn computes it (eval mode, top-left crop,
 mean over pixels, then over the batch).
-Written to Fixtures/train_irn/:
-  labels_2007_000001.npy, labels_2007_000002.npy   the relation labels (inputs, uint8)
-  reduced_labels.npy       the dataset's 24 x 24 label maps of both images (uint8)
+A second case (Fixtures/train_irn/unseen/, listed in CASES) repeats this with three other
+images larger than the crop, seeded labels, other head widths and learning rate.
+Written to Fixtures/train_irn/ (and unseen/):
+  labels_<id>.npy          the relation labels of each image (inputs, uint8)
+  reduced_labels.npy       the dataset's stride-4 label maps of the images (uint8)
   terms.npy                pos, neg, dp_fg, dp_bg, total before the step (float32)
   updated_heads.npy        every head parameter after the step, flattened and concatenated in
                            trainable_parameters() order (float32)
@@ -41,14 +43,18 @@ from seeded_random import SeededRandom
 import networks  # the reference modules, backbone_width, narrowing and seeded filling
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "train_irn")
-SEED = 808
 WIDTH = 0.25
-EDGE = 8
-DISPLACEMENT = [8, 16, 32, 32, 32, 32]
-MERGE = 32
-CROP = 96
-IDS = ["2007_000001", "2007_000002"]
-SIZES = [(96, 96), (88, 92)]
+# Cases: folder, weight seed, head widths (edge, displacement levels, merge), crop, learning
+# rate, max_step, image ids and sizes (H, W); image k is drawn with seed image_seed + k.
+CASES = [
+    dict(folder="", seed=808, edge=8, displacement=[8, 16, 32, 32, 32, 32], merge=32, crop=96, lr=0.1,
+         max_step=3, ids=["2007_000001", "2007_000002"], sizes=[(96, 96), (88, 92)], image_seed=100),
+    # Data the implementation was not developed on: three images larger than the crop on one or
+    # both sides, other widths, another learning rate.
+    dict(folder="unseen", seed=909, edge=4, displacement=[8, 16, 16, 16, 16, 16], merge=16, crop=80, lr=0.05,
+         max_step=5, ids=["2008_000011", "2008_000012", "2008_000013"], sizes=[(100, 84), (72, 120), (80, 80)],
+         image_seed=200),
+]
 
 
 def load_dataloader(root):
@@ -67,8 +73,9 @@ def load_dataloader(root):
     return dataloader, torchutils
 
 
-def narrow_heads(model):
+def narrow_heads(model, case):
     """Head levels with the narrowed widths (inputs sized for the width-0.25 backbone)."""
+    EDGE, DISPLACEMENT, MERGE = case["edge"], case["displacement"], case["merge"]
     levels = networks.level_channels(WIDTH)
     for level in range(5):
         head = getattr(model, "fc_edge%d" % (level + 1))
@@ -91,10 +98,19 @@ def image_pixels(seed, height, width):
     return (SeededRandom(seed).unit(height * width * 3) * np.float32(256)).astype(np.uint8).reshape(height, width, 3)
 
 
-def relation_labels(index, height, width):
-    """Background, two class rectangles (one per image touching the border), an unsure ring."""
+def relation_labels(case, index, height, width):
+    """Case 1: background, two class rectangles (one per image touching the border), unsure
+    bands. Case 2: three seeded rectangles (class, top, left, height, width drawn in that order)
+    and about 5 % unsure pixels."""
     labels = np.zeros((height, width), np.uint8)
-    if index == 0:
+    if case["folder"]:
+        rng = SeededRandom(case["seed"] + 10 + index)
+        for _ in range(3):
+            u = rng.unit(5)
+            top, left = int(u[1] * height), int(u[2] * width)
+            labels[top:top + 8 + int(u[3] * height / 2), left:left + 8 + int(u[4] * width / 2)] = 1 + int(u[0] * 20)
+        labels[rng.unit(height * width).reshape(height, width) < np.float32(0.05)] = 255
+    elif index == 0:
         labels[10:60, 8:50] = 15
         labels[40:90, 56:94] = 3
         labels[8:12, 8:50] = 255
@@ -110,17 +126,23 @@ def main():
     root = os.environ.get("IRN_REFERENCE")
     dataloader, torchutils = load_dataloader(root)
     from misc import indexing
-    irn = networks.IRN_MODULE
-    os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(2)
     torch.Tensor.cuda = lambda self, *a, **k: self
     nn.Module.cuda = lambda self, *a, **k: self
+    for case in CASES:
+        run_case(case, dataloader, torchutils, indexing)
 
+
+def run_case(case, dataloader, torchutils, indexing):
+    irn = networks.IRN_MODULE
+    out = os.path.join(OUT, case["folder"])
+    os.makedirs(out, exist_ok=True)
+    IDS, SIZES, CROP, SEED = case["ids"], case["sizes"], case["crop"], case["seed"]
     folder = tempfile.mkdtemp()
     for index, (name, (h, w)) in enumerate(zip(IDS, SIZES)):
-        Image.fromarray(image_pixels(100 + index, h, w)).save(os.path.join(folder, name + ".png"))
-        labels = relation_labels(index, h, w)
-        np.save(os.path.join(OUT, "labels_%s.npy" % name), labels)
+        Image.fromarray(image_pixels(case["image_seed"] + index, h, w)).save(os.path.join(folder, name + ".png"))
+        labels = relation_labels(case, index, h, w)
+        np.save(os.path.join(out, "labels_%s.npy" % name), labels)
         Image.fromarray(labels).save(os.path.join(folder, name + "_label.png"))
     with open(os.path.join(folder, "list.txt"), "w") as f:
         f.write("\n".join(name.replace("_", "") for name in IDS) + "\n")
@@ -133,7 +155,7 @@ def main():
     path_index = indexing.PathIndex(radius=10, default_size=(CROP // 4, CROP // 4))
     with networks.backbone_width(WIDTH):
         model = irn.AffinityDisplacementLoss(path_index)
-    narrow_heads(model)
+    narrow_heads(model, case)
     networks.fill(model, SEED)
 
     dataset = dataloader.VOC12AffinityDataset(os.path.join(folder, "list.txt"), label_dir=label_folder,
@@ -146,13 +168,13 @@ def main():
     fg_pos = torch.stack([p["aff_fg_pos_label"] for p in packs])
     neg = torch.stack([p["aff_neg_label"] for p in packs])
     reduced = np.stack([dataloader.imutils.pil_rescale(p["label"], 0.25, 0) for p in packs])
-    np.save(os.path.join(OUT, "reduced_labels.npy"), reduced.astype(np.uint8))
+    np.save(os.path.join(out, "reduced_labels.npy"), reduced.astype(np.uint8))
 
     param_groups = model.trainable_parameters()
     optimizer = torchutils.PolyOptimizer([
-        {"params": param_groups[0], "lr": 1 * 0.1, "weight_decay": 1e-4},
-        {"params": param_groups[1], "lr": 10 * 0.1, "weight_decay": 1e-4},
-    ], lr=0.1, weight_decay=1e-4, max_step=3)
+        {"params": param_groups[0], "lr": 1 * case["lr"], "weight_decay": 1e-4},
+        {"params": param_groups[1], "lr": 10 * case["lr"], "weight_decay": 1e-4},
+    ], lr=case["lr"], weight_decay=1e-4, max_step=case["max_step"])
     model.train()
 
     pos_aff_loss, neg_aff_loss, dp_fg_loss, dp_bg_loss = model(img, True)
@@ -165,14 +187,14 @@ def main():
     dp_bg_loss = torch.sum(dp_bg_loss * torch.unsqueeze(bg_pos, 1)) / (2 * torch.sum(bg_pos) + 1e-5)
     total_loss = (pos_aff_loss + neg_aff_loss) / 2 + (dp_fg_loss + dp_bg_loss) / 2
     terms = [pos_aff_loss, neg_aff_loss, dp_fg_loss, dp_bg_loss, total_loss]
-    np.save(os.path.join(OUT, "terms.npy"), np.array([t.item() for t in terms], np.float32))
+    np.save(os.path.join(out, "terms.npy"), np.array([t.item() for t in terms], np.float32))
     optimizer.zero_grad()
     total_loss.backward()
     optimizer.step()
 
     names = [n for n, _ in model.named_parameters() if n.startswith(("fc_edge", "fc_dp"))]
     flat = [p.detach().numpy().reshape(-1) for p in param_groups[0] + param_groups[1]]
-    np.save(os.path.join(OUT, "updated_heads.npy"), np.concatenate(flat).astype(np.float32))
+    np.save(os.path.join(out, "updated_heads.npy"), np.concatenate(flat).astype(np.float32))
     print("%d head tensors, %d values; terms %s" % (len(flat), sum(a.size for a in flat), [t.item() for t in terms]))
     print(names)
 
@@ -185,7 +207,7 @@ def main():
         model.mean_shift.running_mean.zero_()  # the module starts from zeros in train_irn
         _, dp = model(batch, False)
         mean = torch.mean(torch.stack([torch.mean(dp, dim=(0, 2, 3))]), dim=0)
-    np.save(os.path.join(OUT, "mean_shift.npy"), mean.numpy().astype(np.float32))
+    np.save(os.path.join(out, "mean_shift.npy"), mean.numpy().astype(np.float32))
     print("mean shift", mean.numpy())
 
 

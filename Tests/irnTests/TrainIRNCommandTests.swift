@@ -32,25 +32,34 @@ final class TrainIRNCommandTests: CommandTestCase {
     }
 
     func testOneStepEqualsReference() throws {
+        try checkOneStep(.seen)
+    }
+
+    func testOneStepOnUnseenDataEqualsReference() throws {
+        try checkOneStep(.unseen)
+    }
+
+    private func checkOneStep(_ golden: TrainIRNGolden) throws {
         try makeFolders()
-        for k in 0 ..< 2 {
-            try writeSample(id: TrainIRNGolden.ids[k], image: TrainIRNGolden.image(k), labels: TrainIRNGolden.labels(k))
+        for k in golden.ids.indices {
+            try writeSample(id: golden.ids[k], image: golden.image(k), labels: golden.labels(k))
         }
-        try (TrainIRNGolden.ids.joined(separator: "\n") + "\n").write(toFile: path("labels.txt"), atomically: true,
+        try (golden.ids.joined(separator: "\n") + "\n").write(toFile: path("labels.txt"), atomically: true,
                                                                        encoding: .utf8)
-        try writeCheckpoint(TrainIRNGolden.backboneParameters.merging(TrainIRNGolden.headParameters) { a, _ in a },
+        try writeCheckpoint(golden.backboneParameters.merging(golden.headParameters) { a, _ in a },
                             "start.safetensors")
         let result = run(["train-irn", "--images", path("images"), "--labels", path("labels.txt"),
                           "--cam-labels", path("ir_label"), "--backbone", path("start.safetensors"),
-                          "--out", path("irn.safetensors"), "--batch-size", "2", "--crop-size", "96",
+                          "--out", path("irn.safetensors"), "--batch-size", "\(golden.ids.count)",
+                          "--crop-size", "\(golden.cropSize)", "--lr", "\(golden.learningRate)",
                           "--no-augment", "--max-steps", "1", "--threads", "2"])
         XCTAssertEqual(result.code, 0, result.err.joined(separator: "\n"))
         XCTAssertTrue(result.err.contains { $0.contains("step 1/1 loss") }, result.err.joined(separator: "\n"))
         let saved = try NetworkWeights.load(path("irn.safetensors"))
-        try TrainIRNGolden.assertHeadsMatch(saved)
-        assertClose(saved["mean_shift.running_mean"]!, try Fixtures.tensor("train_irn/mean_shift.npy"),
+        try golden.assertHeadsMatch(saved)
+        assertClose(saved["mean_shift.running_mean"]!, try Fixtures.tensor("\(golden.folder)/mean_shift.npy"),
                     atol: 1e-5, rtol: 1e-4, "mean shift")
-        for (name, tensor) in TrainIRNGolden.backboneParameters {
+        for (name, tensor) in golden.backboneParameters {
             XCTAssertEqual(saved[name], tensor, "backbone \(name) changed")
         }
     }
