@@ -110,8 +110,9 @@ final class TrainIRNCommandTests: CommandTestCase {
 
     static let lossSteps = 8
 
-    /// A short command run with the reference's head widths: its checkpoint is a complete IRNet
-    /// that `irn boundary` runs.
+    /// A short augmented command run from a torchvision-named backbone with the reference's head
+    /// widths: its checkpoint is a complete IRNet that `irn boundary` runs, with the backbone
+    /// stored under "resnet50.*" unchanged.
     func testCheckpointLoadsInBoundary() throws {
         try makeFolders()
         let ids = ["synthetic_0", "synthetic_1"]
@@ -123,7 +124,11 @@ final class TrainIRNCommandTests: CommandTestCase {
         let configuration = ResNet50.Configuration(widthMultiplier: 0.125)
         let backbone = SeededWeights.parameters(for: ResNet50.parameterLayout(prefix: "resnet50.",
                                                                               configuration: configuration), seed: 77)
-        try writeCheckpoint(backbone, "backbone.safetensors")
+        // Under torchvision's names, as an ImageNet ResNet50 comes (with its classifier "fc.*").
+        var torchvision = Dictionary(uniqueKeysWithValues: backbone.map { (String($0.key.dropFirst(9)), $0.value) })
+        torchvision["fc.weight"] = Tensor(shape: [3, 512])
+        torchvision["fc.bias"] = Tensor(shape: [3])
+        try writeCheckpoint(torchvision, "backbone.safetensors")
         let result = run(["train-irn", "--images", path("images"), "--labels", path("labels.txt"),
                           "--cam-labels", path("ir_label"), "--backbone", path("backbone.safetensors"),
                           "--out", path("irn.safetensors"), "--batch-size", "2", "--crop-size", "80",
@@ -136,6 +141,8 @@ final class TrainIRNCommandTests: CommandTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: path("out/boundary/synthetic_0.npz")))
         let network = try NetworkWeights.irNetwork(from: path("irn.safetensors"))
         XCTAssertNotEqual(network.meanShift, Tensor(shape: [2]))
+        let saved = try NetworkWeights.load(path("irn.safetensors"))
+        for (name, tensor) in backbone { XCTAssertEqual(saved[name], tensor, name) }
     }
 
     func testUsageErrors() throws {
