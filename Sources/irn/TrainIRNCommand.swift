@@ -108,13 +108,14 @@ struct IRNTrainingProgress {
     let totalSteps: Int
     let batchSize: Int
     let console: Console
-    private let interactive = isatty(2) != 0
+    private let interactive: Bool
     private let start = DispatchTime.now().uptimeNanoseconds
 
     init(totalSteps: Int, batchSize: Int, console: Console) {
         self.totalSteps = totalSteps
         self.batchSize = batchSize
         self.console = console
+        interactive = console.errIsTerminal
     }
 
     func report(step: Int, terms: IRNLossTerms) {
