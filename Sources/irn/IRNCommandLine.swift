@@ -32,6 +32,7 @@ enum IRNCommandLine {
         InsSegCommand.self,
         TrainCAMCommand.self,
         MineRelationsCommand.self,
+        TrainIRNCommand.self,
         RunCommand.self,
         RefineCommand.self,
         CRFCommand.self,

@@ -12,7 +12,7 @@ import Propagation
 import Tensors
 
 enum StageBench {
-    static let subjects = ["walk", "pamr", "crf", "decode", "networks"]
+    static let subjects = ["walk", "pamr", "crf", "decode", "networks", "train-irn"]
 
     /// A 375×500 RGB image: the given file, or seeded smooth colour noise.
     static func benchImage(path: String?) throws -> Image {
@@ -49,6 +49,7 @@ enum StageBench {
         case "pamr": return [try pamr(image: benchImage(path: imagePath), repeats: repeats)]
         case "crf": return [try crf(image: benchImage(path: imagePath), repeats: repeats)]
         case "networks": return try NetworkBench.measure(imagePath: imagePath, repeats: repeats)
+        case "train-irn": return try TrainIRNBench.measure(repeats: min(repeats, 2))
         default: return try decode(files: files, repeats: repeats)
         }
     }
