@@ -28,10 +28,9 @@ public struct RandomWalk: Sendable {
 
     /// The order in which the step kernel visits the stencil for two rows at once.
     let taps: RowPairTaps
-    /// Columns per stored row: the width rounded up to a multiple of 16.
-    let paddedWidth: Int
-    /// T[j + n, j] for every pixel j and neighbour n, packed in the kernel's reading order
-    /// (RandomWalk+Weights.swift); 0 for neighbours outside the map and padding columns/rows.
+    /// 2·T[j + n, j] for every pixel j and neighbour n, packed in the kernel's reading order
+    /// (RandomWalk+Weights.swift); 0 for neighbours outside the map and the missing second row
+    /// of an odd height.
     let weights: [Float]
 
     /// Precomputes the transition weights of a boundary map [h, w] (values in [0, 1], e.g. after
@@ -49,11 +48,9 @@ public struct RandomWalk: Sendable {
         let neighbours = RandomWalk.stencil(pathIndex)
         self.neighbours = neighbours
         self.taps = RowPairTaps(neighbours: neighbours)
-        self.paddedWidth = (width + 15) / 16 * 16
         let planes = RandomWalk.transitionPlanes(
             affinity: Affinity(boundary: boundary, pathIndex: pathIndex), beta: beta, neighbours: neighbours)
-        self.weights = RandomWalk.pack(planes, taps: taps, height: height, width: width,
-                                       paddedWidth: paddedWidth)
+        self.weights = RandomWalk.pack(planes, taps: taps, height: height, width: width)
     }
 
     /// The reference's propagate_to_edge: (scores ⊙ (1 − boundary)) · T^(2^expTimes).
@@ -61,6 +58,11 @@ public struct RandomWalk: Sendable {
     public func propagate(_ scores: Tensor, expTimes: Int = 8) -> Tensor {
         precondition(expTimes >= 0 && expTimes <= 30, "expTimes must be in 0...30, got \(expTimes)")
         checkShape(scores)
+        return walk(damped(scores), steps: 1 << expTimes)
+    }
+
+    /// scores ⊙ (1 − boundary), every channel.
+    func damped(_ scores: Tensor) -> Tensor {
         var damped = scores
         let planeSize = height * width
         damped.scalars.withUnsafeMutableBufferPointer { x in
@@ -71,67 +73,64 @@ public struct RandomWalk: Sendable {
                 }
             }
         }
-        return walk(damped, steps: 1 << expTimes)
+        return damped
     }
 
-    /// x · T^steps for x of shape [C, h, w] (row vectors of hw pixels, one per channel): each
-    /// step replaces every pixel by the T-weighted sum of its stencil neighbours.
+    /// x · T^steps for x of shape [C, h, w] (row vectors of hw pixels, one per channel): a
+    /// truncated Chebyshev expansion of T^steps when that takes fewer stencil passes
+    /// (`chebyshevDegree`), else `steps` plain applications of T.
     public func walk(_ x: Tensor, steps: Int) -> Tensor {
         precondition(steps >= 0, "steps must be non-negative, got \(steps)")
         checkShape(x)
-        let channels = x.shape[0]
-        let layout = WalkLayout(height: height, margin: radius - 1, paddedWidth: paddedWidth,
-                                channels: channels)
-        let current = UnsafeMutablePointer<Float>.allocate(capacity: layout.count)
-        let next = UnsafeMutablePointer<Float>.allocate(capacity: layout.count)
-        current.initialize(repeating: 0, count: layout.count)
-        next.initialize(repeating: 0, count: layout.count)
-        defer {
-            current.deallocate()
-            next.deallocate()
+        if let degree = chebyshevDegree(steps: steps) {
+            return walkByChebyshev(x, steps: steps, degree: degree)
         }
-        x.scalars.withUnsafeBufferPointer { source in
-            for c in 0..<channels {
-                for y in 0..<height {
-                    let from = (c &* height &+ y) &* width
-                    let to = layout.index(channel: c, row: y, column: 0)
-                    for i in 0..<width { current[to &+ i] = source[from &+ i] }
-                }
-            }
+        return walkByPowers(x, steps: steps)
+    }
+
+    /// x · T^steps by `steps` applications of the stencil, one after the other.
+    public func walkByPowers(_ x: Tensor, steps: Int) -> Tensor {
+        precondition(steps >= 0, "steps must be non-negative, got \(steps)")
+        checkShape(x)
+        var buffers = WalkBuffers(layout: layout(channels: x.shape[0]), count: 2)
+        buffers.load(x, into: 0)
+        var current = 0
+        for _ in 0..<steps {
+            apply(&buffers, from: current, to: 1 - current, accumulator: 1 - current, mode: .power)
+            current = 1 - current
         }
-        let kernel = StepKernel(taps: taps, rowStride: layout.rowStride)
+        return buffers.tensor(from: current)
+    }
+
+    func layout(channels: Int) -> WalkLayout {
+        WalkLayout(height: height, width: width, margin: max(1, radius - 1), channels: channels)
+    }
+
+    /// One stencil pass over the whole map (threads over bands of row pairs).
+    func apply(_ buffers: inout WalkBuffers, from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
+        let layout = buffers.layout
+        guard layout.groups > 0 else { return }
+        let kernel = StencilKernel(taps: taps, layout: layout)
         let pairs = (height + 1) / 2
         let workers = RandomWalk.workerCount(
-            rowPairs: pairs, work: channels * pairs * paddedWidth * 2 * neighbours.count)
-        var input = current, output = next
+            rowPairs: pairs, work: layout.groups * 8 * pairs * width * 2 * neighbours.count)
+        let x = UnsafePointer(buffers.planes[from]), out = buffers.planes[to]
+        let acc = buffers.planes[accumulator]
         weights.withUnsafeBufferPointer { weights in
             kernel.offsets.withUnsafeBufferPointer { offsets in
                 let weights = weights.baseAddress!
-                for _ in 0..<steps {
-                    let from = UnsafePointer(input), to = output
-                    if workers == 1 {
-                        kernel.step(from, to, rowPairs: 0..<pairs, layout: layout, weights: weights,
-                                    offsets: offsets)
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                            let share = (pairs * worker / workers)..<(pairs * (worker + 1) / workers)
-                            kernel.step(from, to, rowPairs: share, layout: layout, weights: weights,
-                                        offsets: offsets)
-                        }
+                if workers == 1 {
+                    kernel.step(x, out, acc, rowPairs: 0..<pairs, layout: layout, weights: weights,
+                                offsets: offsets, mode: mode)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        let share = (pairs * worker / workers)..<(pairs * (worker + 1) / workers)
+                        kernel.step(x, out, acc, rowPairs: share, layout: layout, weights: weights,
+                                    offsets: offsets, mode: mode)
                     }
-                    swap(&input, &output)
                 }
             }
         }
-        var result = [Float](repeating: 0, count: channels * height * width)
-        for c in 0..<channels {
-            for y in 0..<height {
-                let from = layout.index(channel: c, row: y, column: 0)
-                let to = (c * height + y) * width
-                for i in 0..<width { result[to + i] = input[from + i] }
-            }
-        }
-        return Tensor(shape: [channels, height, width], scalars: result)
     }
 
     private func checkShape(_ x: Tensor) {
@@ -154,27 +153,94 @@ public struct RandomWalk: Sendable {
     }
 }
 
-/// Where each pixel of a channel lives in the walk's zero-padded working buffers: `margin`
-/// (radius − 1) zero rows and columns around the map, one more zero row below it (written with
-/// zeros when the height is odd, as the second row of the last row pair), and the width padded
-/// to a multiple of 16.
+/// Where each pixel of each channel lives in the walk's working buffers: channels in groups of
+/// 8, one plane per group holding a SIMD8 per pixel (channel c at lane c mod 8 of plane c / 8);
+/// `margin` (≥ radius − 1) zero rows and columns around the map and one more zero row below it
+/// (the second row of the last row pair when the height is odd). Every buffer has one spare row
+/// at its end, read (and ignored) by the one-group kernel next to the last column.
 struct WalkLayout {
+    let height: Int
+    let width: Int
     let margin: Int
-    /// Floats per stored row.
+    let channels: Int
+    /// Channel groups of 8 (the last one padded with zero lanes).
+    let groups: Int
+    /// Pixels per stored row.
     let rowStride: Int
-    /// Floats per channel.
+    /// Floats per channel group.
     let planeStride: Int
+    /// Floats per buffer.
     let count: Int
 
-    init(height: Int, margin: Int, paddedWidth: Int, channels: Int) {
+    init(height: Int, width: Int, margin: Int, channels: Int) {
+        self.height = height
+        self.width = width
         self.margin = margin
-        rowStride = paddedWidth + 2 * margin
-        planeStride = (height + 2 * margin + 1) * rowStride
-        count = channels * planeStride
+        self.channels = channels
+        groups = (channels + 7) / 8
+        rowStride = width + 2 * margin
+        planeStride = (height + 2 * margin + 1) * rowStride * 8
+        count = groups * planeStride + rowStride * 8
     }
 
+    /// Float offset of pixel (row, column), lane 0, in the plane of group 0.
     @inline(__always)
-    func index(channel: Int, row: Int, column: Int) -> Int {
-        channel &* planeStride &+ (row &+ margin) &* rowStride &+ margin &+ column
+    func index(row: Int, column: Int) -> Int {
+        ((row &+ margin) &* rowStride &+ margin &+ column) &* 8
+    }
+}
+
+/// Zero-initialised working buffers of one layout, freed on deinit.
+struct WalkBuffers {
+    let layout: WalkLayout
+    private(set) var planes: [UnsafeMutablePointer<Float>]
+    private let owner: Owner
+
+    private final class Owner {
+        let pointers: [UnsafeMutablePointer<Float>]
+        init(_ pointers: [UnsafeMutablePointer<Float>]) { self.pointers = pointers }
+        deinit { for p in pointers { p.deallocate() } }
+    }
+
+    init(layout: WalkLayout, count: Int) {
+        self.layout = layout
+        planes = (0..<count).map { _ in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: layout.count)
+            p.initialize(repeating: 0, count: layout.count)
+            return p
+        }
+        owner = Owner(planes)
+    }
+
+    /// Copies x [C, h, w] into buffer `buffer`.
+    func load(_ x: Tensor, into buffer: Int) {
+        let target = planes[buffer], layout = self.layout
+        x.scalars.withUnsafeBufferPointer { source in
+            for c in 0..<layout.channels {
+                let plane = (c / 8) &* layout.planeStride &+ c % 8
+                for y in 0..<layout.height {
+                    let from = (c &* layout.height &+ y) &* layout.width
+                    let to = plane &+ layout.index(row: y, column: 0)
+                    for i in 0..<layout.width { target[to &+ i &* 8] = source[from &+ i] }
+                }
+            }
+        }
+    }
+
+    /// Buffer `buffer` as a tensor [C, h, w].
+    func tensor(from buffer: Int) -> Tensor {
+        let source = planes[buffer], layout = self.layout
+        var result = [Float](repeating: 0, count: layout.channels * layout.height * layout.width)
+        result.withUnsafeMutableBufferPointer { result in
+            for c in 0..<layout.channels {
+                let plane = (c / 8) &* layout.planeStride &+ c % 8
+                for y in 0..<layout.height {
+                    let from = plane &+ layout.index(row: y, column: 0)
+                    let to = (c &* layout.height &+ y) &* layout.width
+                    for i in 0..<layout.width { result[to &+ i] = source[from &+ i &* 8] }
+                }
+            }
+        }
+        return Tensor(shape: [layout.channels, layout.height, layout.width], scalars: result)
     }
 }
