@@ -50,7 +50,7 @@ final class RandomWalkTests: XCTestCase {
     func testChebyshevEqualsPowerWalks() {
         var worstPowers: Float = 0, worstNaive: Float = 0
         var seed: UInt64 = 500
-        for (height, width, channels) in [(9, 13, 1), (11, 7, 9), (7, 9, 21), (5, 7, 25), (13, 3, 3)] {
+        for (height, width, channels) in [(9, 13, 1), (11, 7, 9), (7, 9, 21), (5, 7, 25), (6, 8, 24), (13, 3, 3)] {
             for (radius, beta): (Int, Float) in [(3, 2.5), (5, 10)] {
                 do {
                     for steps in [37, 256] {
@@ -107,6 +107,21 @@ final class RandomWalkTests: XCTestCase {
         XCTAssertLessThanOrEqual(tail, target)
         XCTAssertGreaterThan(RandomWalk.chebyshevCoefficients(steps: 256, degree: degree - 2).tail, target)
         print("94×125 r5, 256 steps: degree \(degree), tail \(tail)")
+    }
+
+    /// The whole-β power agrees with the power in Double (rounded once) within one ulp.
+    func testWholePowerMatchesDoublePower() {
+        var random = SeededRandom(seed: 77)
+        for beta: Float in [1, 2, 3, 10, 17, 64] {
+            for _ in 0..<2000 {
+                let a = random.nextUnit()
+                let expected = Float(Foundation.pow(Double(a), Double(beta)))
+                let actual = RandomWalk.power(a, beta)
+                XCTAssertLessThanOrEqual(abs(actual - expected), expected.ulp, "\(a)^\(beta)")
+            }
+        }
+        XCTAssertEqual(RandomWalk.power(0, 10), 0)
+        XCTAssertEqual(RandomWalk.power(1, 10), 1)
     }
 
     /// walk(steps:) is x·T^steps for any step count, T from the dense twin.
