@@ -72,6 +72,16 @@ enum StageBench {
         let setupSeconds = bestTime(repeats: repeats) {
             degree = RandomWalk(boundary: boundary, radius: 5, beta: 10).chebyshevDegree(steps: 256) ?? 256
         }
+        // Typical VOC images have 1-3 classes: the walk with few channels.
+        let few = [1, 3].map { count -> BenchResult in
+            let x = Tensor(shape: [count, height, width], scalars: Array(cams.scalars[0..<(count * height * width)]))
+            let seconds = bestTime(repeats: repeats) {
+                output = RandomWalk(boundary: boundary, radius: 5, beta: 10).propagate(x, expTimes: 8)
+            }
+            return BenchResult(name: "random walk, \(count) channel" + (count == 1 ? "" : "s"),
+                               shape: "\(count)x94x125 r5 b10 2^8", milliseconds: seconds * 1e3, gflops: .nan,
+                               parameters: [("channels", count), ("height", height), ("width", width)])
+        }
         return [
             BenchResult(name: "random walk" + peak, shape: "21x94x125 r5 b10 2^8",
                         milliseconds: seconds * 1e3, gflops: .nan,
@@ -80,7 +90,7 @@ enum StageBench {
             BenchResult(name: "random walk weights only", shape: "94x125 r5 b10",
                         milliseconds: setupSeconds * 1e3, gflops: .nan,
                         parameters: [("height", height), ("width", width)]),
-        ]
+        ] + few
     }
 
     /// PAMR, 10 iterations, dilations 1,2,4,8,12,24, a 21-class stride-4 mask on the image.
