@@ -1,4 +1,5 @@
-// DatasetEvaluation: scoring a folder of stage outputs against a VOC folder's ground truth, as
+// DatasetEvaluation: scoring a folder of stage outputs against ground truth (a VOC folder, or a
+// GroundTruthFolder of a custom dataset), as
 // IRNet's step/eval_sem_seg.py, eval_ins_seg.py and eval_cam.py do with chainercv's datasets:
 // sem_seg PNGs (unsure 255 read as background) by confusion matrix, ins_seg npz by VOC AP^r,
 // cam npz (`high_res`, `keys`) by mIoU at one or many background thresholds. A missing
@@ -16,7 +17,7 @@ public enum DatasetEvaluation {
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     /// The confusion matrix of sem_seg/<id>.png over `ids`, and the ids without a prediction.
-    public static func semantic(dataset: VOCDataset, ids: [String], predictions folder: String) throws
+    public static func semantic(dataset: some GroundTruthSource, ids: [String], predictions folder: String) throws
         -> (confusion: ConfusionMatrix, missing: [String]) {
         var confusion = ConfusionMatrix()
         var missing: [String] = []
@@ -42,7 +43,7 @@ public enum DatasetEvaluation {
 
     /// VOC AP^r of ins_seg/<id>.npz over `ids` at `iouThresholds`, and the ids without a
     /// prediction.
-    public static func instances(dataset: VOCDataset, ids: [String], predictions folder: String,
+    public static func instances(dataset: some GroundTruthSource, ids: [String], predictions folder: String,
                                  iouThresholds: [Double]) throws
         -> (evaluator: InstanceSegmentationEvaluator, missing: [String]) {
         var evaluator = InstanceSegmentationEvaluator(iouThresholds: iouThresholds)
@@ -72,7 +73,7 @@ public enum DatasetEvaluation {
 
     /// CAM labels of cam/<id>.npz over `ids` at every threshold, and the ids without a
     /// prediction.
-    public static func cams(dataset: VOCDataset, ids: [String], predictions folder: String,
+    public static func cams(dataset: some GroundTruthSource, ids: [String], predictions folder: String,
                             thresholds: [Float]) throws -> (sweep: CAMThresholdSweep, missing: [String]) {
         var sweep = CAMThresholdSweep(thresholds: thresholds)
         var missing: [String] = []

@@ -48,14 +48,38 @@ public enum FileIO {
             throw FileIOError.unwritable(path: path, reason: "cannot create folder \(folder.path)")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes)) else {
-            throw FileIOError.unwritable(path: path, reason: "cannot write in \(folder.path)")
+        // Written with plain POSIX calls: FileManager.createFile would stage the bytes in a
+        // second, differently named temporary file that a killed process leaves behind.
+        if let reason = writeAll(bytes, to: temporary.path) {
+            try? FileManager.default.removeItem(at: temporary)
+            throw FileIOError.unwritable(path: path, reason: "cannot write in \(folder.path): \(reason)")
         }
         if rename(temporary.path, url.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw FileIOError.unwritable(path: path, reason: reason)
         }
+    }
+
+    /// Creates (or truncates) the file at `path` and writes `bytes`; returns why it failed, or nil.
+    static func writeAll(_ bytes: [UInt8], to path: String) -> String? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        var failure: String? = nil
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if close(descriptor) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+        return failure
     }
 
     /// The file name without folder and extension ("dir/2007_000032.jpg" → "2007_000032").

@@ -1,8 +1,8 @@
 // PredictionFiles: reading the pipeline's stage outputs for evaluation and export: ins_seg
 // npz (`score` float[N], `mask` uint8/bool[N,H,W], `class` int[N], 0-based classes) and cam npz
 // (`keys` int[K], `high_res` float[K,H,W]) as DESIGN §5 lays them out. These readers check
-// shapes and refuse anything else with the file named; the stage writers and readers of
-// StageFiles are the pipeline's general counterpart.
+// shapes and refuse anything else with the file named; the archive itself is read by
+// StageFiles' StageArchive, the pipeline's general reader and writer of stage files.
 import Codecs
 
 /// One image's predicted instances as stored in ins_seg/<stem>.npz.
@@ -46,9 +46,9 @@ public enum PredictionFiles {
     /// Largest prediction archive read.
     public static let readLimit = 1 << 31
 
+    /// The arrays of the archive at `path`, read as the stage files are (StageArchive).
     static func arrays(_ path: String) throws -> [String: NPYArray] {
-        let decoded = try NPZ.decode(FileIO.read(path, limit: readLimit))
-        return Dictionary(decoded.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
+        try StageArchive(FileIO.read(path, limit: readLimit), file: path).arrays
     }
 
     static func require(_ arrays: [String: NPYArray], _ name: String, path: String) throws -> NPYArray {

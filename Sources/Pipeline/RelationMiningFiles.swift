@@ -11,6 +11,13 @@ public enum RelationMiningFiles {
                             mining: RelationMining = RelationMining()) throws -> Image {
         let image = try ImageFiles.load(imagePath)
         let (keys, highRes) = try MaskFiles.loadCAM(camPath)
+        return try mine(image: image, keys: keys, highRes: highRes, camPath: camPath, mining: mining)
+    }
+
+    /// The confident labels of `image` from the CAM `highRes` [K, H, W] of the classes `keys`,
+    /// as a one-channel image; `camPath` names the CAM in the error when the sizes differ.
+    public static func mine(image: Image, keys: [Int], highRes: Tensor, camPath: String,
+                            mining: RelationMining = RelationMining()) throws -> Image {
         guard highRes.shape[1] == image.height && highRes.shape[2] == image.width else {
             throw MaskFileError.sizeMismatch(
                 path: camPath,

@@ -58,20 +58,21 @@ extension RandomWalk {
         return denseProduct(x.reshaped([scores.shape[0], planeSize]), t).reshaped(scores.shape)
     }
 
-    /// Plain matrix product [m, k] · [k, n].
+    /// Plain matrix product [m, k] · [k, n], each entry summed in Double and rounded once.
     static func denseProduct(_ a: Tensor, _ b: Tensor) -> Tensor {
         let m = a.shape[0], inner = a.shape[1], n = b.shape[1]
         precondition(b.shape[0] == inner)
         var c = [Float](repeating: 0, count: m * n)
+        var row = [Double](repeating: 0, count: n)
         a.scalars.withUnsafeBufferPointer { a in
             b.scalars.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    for i in 0..<m {
-                        for k in 0..<inner {
-                            let aik = a[i * inner + k]
-                            for j in 0..<n { c[i * n + j] += aik * b[k * n + j] }
-                        }
+                for i in 0..<m {
+                    for j in 0..<n { row[j] = 0 }
+                    for k in 0..<inner {
+                        let aik = Double(a[i * inner + k])
+                        for j in 0..<n { row[j] += aik * Double(b[k * n + j]) }
                     }
+                    for j in 0..<n { c[i * n + j] = Float(row[j]) }
                 }
             }
         }

@@ -4,8 +4,8 @@
 // and A = 0 across the map border. The sum is taken in Double: the reference's float32 column sum
 // of its dense matrix is within ~4e-7 of the exact sum, a plain Float sum is off by up to ~2e-6,
 // and that bias would compound over the 256 steps.
-// Packing: rows go in pairs (A = 2p, B = 2p + 1); per pair and 8-column block, the taps of row A
-// only, of row B only, then of both rows (A's and B's weight side by side), see RowPairTaps.
+// Packing: rows go in pairs (A = 2p, B = 2p + 1); per pair and column, the taps of row A only,
+// of row B only, then of both rows (A's and B's weight side by side), see RowPairTaps.
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +20,7 @@ extension RandomWalk {
         var directionIndex: [PixelOffset: Int] = [:]
         for (d, offset) in affinity.pathIndex.directions.enumerated() { directionIndex[offset] = d }
         // A^β of every pair, once per pair (pairs leaving the map hold 0, and 0^β = 0).
-        let powered = affinity.values.scalars.map { powf($0, beta) }
+        let powered = affinity.values.scalars.map { RandomWalk.power($0, beta) }
         // The plane of each stencil offset n: A(j, j + n) is the pair (j, j + n) when n is a
         // direction, the pair (j + n, j) stored at j + n when −n is one, and 1 at n = 0.
         var planes = [Float](repeating: 0, count: neighbours.count * planeSize)
@@ -62,14 +62,28 @@ extension RandomWalk {
         return planes
     }
 
-    /// The planes packed as [row pair][8-column block][tap][8 lanes], taps in the order onlyA,
-    /// onlyB, both (two vectors each: row A's, row B's); a missing
-    /// second row (odd height) and the columns past the width get weight 0.
-    static func pack(_ planes: [Float], taps: RowPairTaps, height: Int, width: Int,
-                     paddedWidth: Int) -> [Float] {
-        let blocks = paddedWidth / 8, perBlock = taps.vectorsPerBlock
+    /// a^β: for a whole β up to 64 by repeated squaring in Double (relative error < 1e-15),
+    /// rounded once to Float — within one unit in the last place of powf, at a fraction of its
+    /// cost; other β by powf.
+    @inline(__always)
+    static func power(_ a: Float, _ beta: Float) -> Float {
+        guard beta == beta.rounded(), beta >= 1, beta <= 64 else { return powf(a, beta) }
+        var exponent = Int(beta), base = Double(a), result = 1.0
+        while exponent > 0 {
+            if exponent & 1 == 1 { result *= base }
+            base *= base
+            exponent >>= 1
+        }
+        return Float(result)
+    }
+
+    /// 2·T packed as [row pair][column][tap], taps in the order onlyA, onlyB, both (two
+    /// weights each: row A's, row B's); the missing second row of an odd height gets weight 0.
+    /// The factor 2 is the one of the Chebyshev recurrence; power steps halve the sum (exactly).
+    static func pack(_ planes: [Float], taps: RowPairTaps, height: Int, width: Int) -> [Float] {
+        let perColumn = taps.vectorsPerBlock
         let pairs = (height + 1) / 2, planeSize = height * width
-        var packed = [Float](repeating: 0, count: pairs * blocks * perBlock * 8)
+        var packed = [Float](repeating: 0, count: pairs * width * perColumn)
         var order: [(neighbour: Int, row: Int)] = []
         for tap in taps.onlyA { order.append((tap.a, 0)) }
         for tap in taps.onlyB { order.append((tap.b, 1)) }
@@ -77,16 +91,12 @@ extension RandomWalk {
         packed.withUnsafeMutableBufferPointer { packed in
             planes.withUnsafeBufferPointer { planes in
                 for pair in 0..<pairs {
-                    for block in 0..<blocks {
-                        let base = (pair &* blocks &+ block) &* perBlock &* 8
-                        let lanes = min(8, width - block * 8)
-                        guard lanes > 0 else { continue }
+                    for column in 0..<width {
+                        let base = (pair &* width &+ column) &* perColumn
                         for (k, entry) in order.enumerated() {
                             let y = 2 &* pair &+ entry.row
                             guard y < height else { continue }
-                            let from = entry.neighbour &* planeSize &+ y &* width &+ block &* 8
-                            let to = base &+ k &* 8
-                            for lane in 0..<lanes { packed[to &+ lane] = planes[from &+ lane] }
+                            packed[base &+ k] = 2 * planes[entry.neighbour &* planeSize &+ y &* width &+ column]
                         }
                     }
                 }

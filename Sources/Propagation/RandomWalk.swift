@@ -1,11 +1,11 @@
 // RandomWalk: semantic propagation by a random walk on the affinity graph (IRNet §5:
 // T = D⁻¹A^β, vec(M*) = T^t · vec(M ⊙ (1 − B)); the reference's propagate_to_edge).
-// Sits after IRNetwork (boundary B) and the CAMs: `propagate` turns CAM scores into walked scores.
-// A holds 1 on the diagonal and the affinity of both directions of every pair of PathIndex(r)
+// Sits after IRNetwork (boundary B) and the CAMs. A holds 1 on the diagonal and the affinity of both directions of every pair of PathIndex(r)
 // inside the map; each column of A^β is divided by its sum. The reference squares the dense
-// (hw)² matrix exp_times times; here the sparse T, a stencil over the 2·|directions| + 1
-// neighbours of each pixel, is applied 2^exp_times times: the same product up to float rounding,
-// in O(hw) memory. The plain dense computation is kept beside it in RandomWalk+Dense.swift.
+// (hw)² matrix exp_times times; here T is a sparse stencil over the 2·|directions| + 1
+// neighbours of each pixel and x·T^(2^exp_times) is a truncated Chebyshev expansion (about 100
+// stencil passes instead of 256, RandomWalk+Chebyshev.swift), in O(hw) memory. Twins: plain
+// powers (walkByPowers, walkNaive) and the dense computation (RandomWalk+Dense.swift).
 
 import Dispatch
 import Tensors
@@ -28,10 +28,9 @@ public struct RandomWalk: Sendable {
 
     /// The order in which the step kernel visits the stencil for two rows at once.
     let taps: RowPairTaps
-    /// Columns per stored row: the width rounded up to a multiple of 16.
-    let paddedWidth: Int
-    /// T[j + n, j] for every pixel j and neighbour n, packed in the kernel's reading order
-    /// (RandomWalk+Weights.swift); 0 for neighbours outside the map and padding columns/rows.
+    /// 2·T[j + n, j] for every pixel j and neighbour n, packed in the kernel's reading order
+    /// (RandomWalk+Weights.swift); 0 for neighbours outside the map and the missing second row
+    /// of an odd height.
     let weights: [Float]
 
     /// Precomputes the transition weights of a boundary map [h, w] (values in [0, 1], e.g. after
@@ -49,11 +48,9 @@ public struct RandomWalk: Sendable {
         let neighbours = RandomWalk.stencil(pathIndex)
         self.neighbours = neighbours
         self.taps = RowPairTaps(neighbours: neighbours)
-        self.paddedWidth = (width + 15) / 16 * 16
         let planes = RandomWalk.transitionPlanes(
             affinity: Affinity(boundary: boundary, pathIndex: pathIndex), beta: beta, neighbours: neighbours)
-        self.weights = RandomWalk.pack(planes, taps: taps, height: height, width: width,
-                                       paddedWidth: paddedWidth)
+        self.weights = RandomWalk.pack(planes, taps: taps, height: height, width: width)
     }
 
     /// The reference's propagate_to_edge: (scores ⊙ (1 − boundary)) · T^(2^expTimes).
@@ -61,6 +58,11 @@ public struct RandomWalk: Sendable {
     public func propagate(_ scores: Tensor, expTimes: Int = 8) -> Tensor {
         precondition(expTimes >= 0 && expTimes <= 30, "expTimes must be in 0...30, got \(expTimes)")
         checkShape(scores)
+        return walk(damped(scores), steps: 1 << expTimes)
+    }
+
+    /// scores ⊙ (1 − boundary), every channel.
+    func damped(_ scores: Tensor) -> Tensor {
         var damped = scores
         let planeSize = height * width
         damped.scalars.withUnsafeMutableBufferPointer { x in
@@ -71,67 +73,64 @@ public struct RandomWalk: Sendable {
                 }
             }
         }
-        return walk(damped, steps: 1 << expTimes)
+        return damped
     }
 
-    /// x · T^steps for x of shape [C, h, w] (row vectors of hw pixels, one per channel): each
-    /// step replaces every pixel by the T-weighted sum of its stencil neighbours.
+    /// x · T^steps for x of shape [C, h, w] (row vectors of hw pixels, one per channel): a
+    /// truncated Chebyshev expansion of T^steps when that takes fewer stencil passes
+    /// (`chebyshevDegree`), else `steps` plain applications of T.
     public func walk(_ x: Tensor, steps: Int) -> Tensor {
         precondition(steps >= 0, "steps must be non-negative, got \(steps)")
         checkShape(x)
-        let channels = x.shape[0]
-        let layout = WalkLayout(height: height, margin: radius - 1, paddedWidth: paddedWidth,
-                                channels: channels)
-        let current = UnsafeMutablePointer<Float>.allocate(capacity: layout.count)
-        let next = UnsafeMutablePointer<Float>.allocate(capacity: layout.count)
-        current.initialize(repeating: 0, count: layout.count)
-        next.initialize(repeating: 0, count: layout.count)
-        defer {
-            current.deallocate()
-            next.deallocate()
+        if let degree = chebyshevDegree(steps: steps) {
+            return walkByChebyshev(x, steps: steps, degree: degree)
         }
-        x.scalars.withUnsafeBufferPointer { source in
-            for c in 0..<channels {
-                for y in 0..<height {
-                    let from = (c &* height &+ y) &* width
-                    let to = layout.index(channel: c, row: y, column: 0)
-                    for i in 0..<width { current[to &+ i] = source[from &+ i] }
-                }
-            }
+        return walkByPowers(x, steps: steps)
+    }
+
+    /// x · T^steps by `steps` applications of the stencil, one after the other.
+    public func walkByPowers(_ x: Tensor, steps: Int) -> Tensor {
+        precondition(steps >= 0, "steps must be non-negative, got \(steps)")
+        checkShape(x)
+        var buffers = WalkBuffers(layout: layout(channels: x.shape[0]), count: 2)
+        buffers.load(x, into: 0)
+        var current = 0
+        for _ in 0..<steps {
+            apply(&buffers, from: current, to: 1 - current, accumulator: 1 - current, mode: .power)
+            current = 1 - current
         }
-        let kernel = StepKernel(taps: taps, rowStride: layout.rowStride)
+        return buffers.tensor(from: current)
+    }
+
+    func layout(channels: Int) -> WalkLayout {
+        WalkLayout(height: height, width: width, margin: max(1, radius - 1), channels: channels)
+    }
+
+    /// One stencil pass over the whole map (threads over bands of row pairs).
+    func apply(_ buffers: inout WalkBuffers, from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
+        let layout = buffers.layout
+        guard layout.groups > 0 else { return }
+        let kernel = StencilKernel(taps: taps, layout: layout)
         let pairs = (height + 1) / 2
         let workers = RandomWalk.workerCount(
-            rowPairs: pairs, work: channels * pairs * paddedWidth * 2 * neighbours.count)
-        var input = current, output = next
+            rowPairs: pairs, work: layout.groups * 8 * pairs * width * 2 * neighbours.count)
+        let x = UnsafePointer(buffers.planes[from]), out = buffers.planes[to]
+        let acc = buffers.planes[accumulator]
         weights.withUnsafeBufferPointer { weights in
             kernel.offsets.withUnsafeBufferPointer { offsets in
                 let weights = weights.baseAddress!
-                for _ in 0..<steps {
-                    let from = UnsafePointer(input), to = output
-                    if workers == 1 {
-                        kernel.step(from, to, rowPairs: 0..<pairs, layout: layout, weights: weights,
-                                    offsets: offsets)
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                            let share = (pairs * worker / workers)..<(pairs * (worker + 1) / workers)
-                            kernel.step(from, to, rowPairs: share, layout: layout, weights: weights,
-                                        offsets: offsets)
-                        }
+                if workers == 1 {
+                    kernel.step(x, out, acc, rowPairs: 0..<pairs, layout: layout, weights: weights,
+                                offsets: offsets, mode: mode)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        let share = (pairs * worker / workers)..<(pairs * (worker + 1) / workers)
+                        kernel.step(x, out, acc, rowPairs: share, layout: layout, weights: weights,
+                                    offsets: offsets, mode: mode)
                     }
-                    swap(&input, &output)
                 }
             }
         }
-        var result = [Float](repeating: 0, count: channels * height * width)
-        for c in 0..<channels {
-            for y in 0..<height {
-                let from = layout.index(channel: c, row: y, column: 0)
-                let to = (c * height + y) * width
-                for i in 0..<width { result[to + i] = input[from + i] }
-            }
-        }
-        return Tensor(shape: [channels, height, width], scalars: result)
     }
 
     private func checkShape(_ x: Tensor) {
@@ -151,30 +150,5 @@ public struct RandomWalk: Sendable {
     static func workerCount(rowPairs: Int, work: Int) -> Int {
         guard work >= 1 << 16 else { return 1 }
         return max(1, min(Parallelism.workers, rowPairs))
-    }
-}
-
-/// Where each pixel of a channel lives in the walk's zero-padded working buffers: `margin`
-/// (radius − 1) zero rows and columns around the map, one more zero row below it (written with
-/// zeros when the height is odd, as the second row of the last row pair), and the width padded
-/// to a multiple of 16.
-struct WalkLayout {
-    let margin: Int
-    /// Floats per stored row.
-    let rowStride: Int
-    /// Floats per channel.
-    let planeStride: Int
-    let count: Int
-
-    init(height: Int, margin: Int, paddedWidth: Int, channels: Int) {
-        self.margin = margin
-        rowStride = paddedWidth + 2 * margin
-        planeStride = (height + 2 * margin + 1) * rowStride
-        count = channels * planeStride
-    }
-
-    @inline(__always)
-    func index(channel: Int, row: Int, column: Int) -> Int {
-        channel &* planeStride &+ (row &+ margin) &* rowStride &+ margin &+ column
     }
 }

@@ -1,5 +1,5 @@
 // RowPairTaps: the order in which the random walk's step kernel visits the stencil when it
-// computes two consecutive rows A and B = A + 1 at once (RandomWalk+Step.swift, IRNet §5).
+// computes two consecutive rows A and B = A + 1 at once (RandomWalk+Stencil.swift, IRNet §5).
 // A tap is an input position relative to row A's output pixel; most taps feed both rows (so one
 // load serves two outputs), a few only one. Taps run far to near so that small weights are summed
 // before large ones.

@@ -6,6 +6,8 @@
 //   neg = Σ_neg −log(1 + ε − a)/(n_neg + ε)
 //   dp_fg = Σ_fg |δ − (dy, dx)|₁/(2·n_fg + ε),   dp_bg = Σ_bg |δ|₁/(2·n_bg + ε)
 //   total = (pos + neg)/2 + (dp_fg + dp_bg)/2.
+// The counts are batch-wide (IRNLossWeights); everything else is per image (accumulateIRNLoss),
+// so a trainer may run the images of a batch one at a time.
 
 import Tensors
 
@@ -39,80 +41,115 @@ public func irnLoss(edgeLogits: Tensor, displacement: Tensor, labels: [AffinityL
     precondition(labels.count == batch && labels.allSatisfy { $0.labels.count == pairCount },
                  "irnLoss: needs \(batch) label sets of \(pairCount) pairs each")
 
-    // Denominators from the labels alone, summed over the batch (in Float, as the reference).
-    var counts = [Int](repeating: 0, count: 4)
-    for image in labels {
-        image.labels.withUnsafeBufferPointer { labels in
-            for label in labels { counts[Int(label.rawValue)] &+= 1 }
-        }
-    }
-    let epsilon = Float(1e-5)
-    let backgroundCount = Float(counts[Int(AffinityLabel.backgroundPositive.rawValue)])
-    let foregroundCount = Float(counts[Int(AffinityLabel.foregroundPositive.rawValue)])
-    let negativeCount = Float(counts[Int(AffinityLabel.negative.rawValue)])
-    let denominators = (backgroundPositive: backgroundCount + epsilon, foregroundPositive: foregroundCount + epsilon,
-                        negative: negativeCount + epsilon,
-                        foregroundDisplacement: 2 * foregroundCount + epsilon,
-                        backgroundDisplacement: 2 * backgroundCount + epsilon)
-    // Weight of one pair's loss in the total: total = ½(½·bg + ½·fg + neg) + ½(dp_fg + dp_bg).
-    let coefficients = AffinityCoefficients(backgroundPositive: 0.25 / denominators.backgroundPositive,
-                                            foregroundPositive: 0.25 / denominators.foregroundPositive,
-                                            negative: 0.5 / denominators.negative)
-    let foregroundDisplacementCoefficient = 0.5 / denominators.foregroundDisplacement
-    let backgroundDisplacementCoefficient = 0.5 / denominators.backgroundDisplacement
-
+    let weights = IRNLossWeights(labels: labels)
     let pixels = pairs.height * pairs.width
     let paths = PathOffsets(pairs)
-    let probabilities = sigmoid(edgeLogits)
     var edgeGradient = Tensor(shape: edgeLogits.shape)
     var displacementGradient = Tensor(shape: displacement.shape)
-    var affinitySums = [AffinityLossSums](repeating: AffinityLossSums(), count: batch)
-    var displacementSums = [DisplacementLossSums](repeating: DisplacementLossSums(), count: batch)
-    probabilities.scalars.withUnsafeBufferPointer { edge in
+    var sums = [IRNLossSums](repeating: IRNLossSums(), count: batch)
+    edgeLogits.scalars.withUnsafeBufferPointer { logits in
         displacement.scalars.withUnsafeBufferPointer { field in
             edgeGradient.scalars.withUnsafeMutableBufferPointer { edgeGradient in
                 displacementGradient.scalars.withUnsafeMutableBufferPointer { fieldGradient in
-                    affinitySums.withUnsafeMutableBufferPointer { affinitySums in
-                        displacementSums.withUnsafeMutableBufferPointer { displacementSums in
-                            // Images write disjoint gradient planes and their own sums.
-                            Parallelism.forEachTask(batch) { n in
-                                let probability = edge.baseAddress! + n * pixels
-                                let gradient = edgeGradient.baseAddress! + n * pixels
-                                affinitySums[n] = accumulateAffinityLoss(
-                                    edge: probability, labels: labels[n].labels, pairs: pairs,
-                                    paths: paths, coefficients: coefficients, edgeGradient: gradient)
-                                // Through the sigmoid: d logit = d B · (1 − B) · B.
-                                for i in 0..<pixels {
-                                    gradient[i] = gradient[i] * (1 - probability[i]) * probability[i]
-                                }
-                                displacementSums[n] = accumulateDisplacementLoss(
-                                    field: field.baseAddress! + n * 2 * pixels, labels: labels[n].labels,
-                                    pairs: pairs, foregroundCoefficient: foregroundDisplacementCoefficient,
-                                    backgroundCoefficient: backgroundDisplacementCoefficient,
-                                    fieldGradient: fieldGradient.baseAddress! + n * 2 * pixels)
-                            }
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        // Images write disjoint gradient planes and their own sums.
+                        Parallelism.forEachTask(batch) { n in
+                            sums[n] = accumulateIRNLoss(
+                                edgeLogits: logits.baseAddress! + n * pixels,
+                                displacement: field.baseAddress! + n * 2 * pixels, labels: labels[n],
+                                pairs: pairs, paths: paths, weights: weights,
+                                edgeGradient: edgeGradient.baseAddress! + n * pixels,
+                                displacementGradient: fieldGradient.baseAddress! + n * 2 * pixels)
                         }
                     }
                 }
             }
         }
     }
-
-    var affinity = AffinityLossSums(), displacementTotals = DisplacementLossSums()
-    for n in 0..<batch {
-        affinity.backgroundPositive += affinitySums[n].backgroundPositive
-        affinity.foregroundPositive += affinitySums[n].foregroundPositive
-        affinity.negative += affinitySums[n].negative
-        displacementTotals.foreground += displacementSums[n].foreground
-        displacementTotals.background += displacementSums[n].background
-    }
-    let positive = affinity.backgroundPositive / Double(denominators.backgroundPositive) / 2
-        + affinity.foregroundPositive / Double(denominators.foregroundPositive) / 2
-    let negative = affinity.negative / Double(denominators.negative)
-    let foreground = displacementTotals.foreground / Double(denominators.foregroundDisplacement)
-    let background = displacementTotals.background / Double(denominators.backgroundDisplacement)
-    let terms = IRNLossTerms(positiveAffinity: Float(positive), negativeAffinity: Float(negative),
-                             foregroundDisplacement: Float(foreground), backgroundDisplacement: Float(background),
-                             total: Float((positive + negative) / 2 + (foreground + background) / 2))
+    var total = IRNLossSums()
+    for n in 0..<batch { total.add(sums[n]) }
+    let terms = weights.terms(total)
     return IRNLossResult(terms: terms, edgeGradient: edgeGradient, displacementGradient: displacementGradient)
+}
+
+/// The batch-wide weighting of the loss: the pair counts of every kind over the whole batch
+/// give the denominators (in Float, as the reference) and each pair's weight in the total.
+struct IRNLossWeights {
+    var backgroundPositive: Float, foregroundPositive: Float, negative: Float
+    var foregroundDisplacement: Float, backgroundDisplacement: Float
+
+    init(labels: [AffinityLabels]) {
+        var counts = [Int](repeating: 0, count: 4)
+        for image in labels {
+            image.labels.withUnsafeBufferPointer { labels in
+                for label in labels { counts[Int(label.rawValue)] &+= 1 }
+            }
+        }
+        let epsilon = Float(1e-5)
+        let background = Float(counts[Int(AffinityLabel.backgroundPositive.rawValue)])
+        let foreground = Float(counts[Int(AffinityLabel.foregroundPositive.rawValue)])
+        let negatives = Float(counts[Int(AffinityLabel.negative.rawValue)])
+        backgroundPositive = background + epsilon
+        foregroundPositive = foreground + epsilon
+        negative = negatives + epsilon
+        foregroundDisplacement = 2 * foreground + epsilon
+        backgroundDisplacement = 2 * background + epsilon
+    }
+
+    /// Weight of one pair's loss in the total: total = ½(½·bg + ½·fg + neg) + ½(dp_fg + dp_bg).
+    var affinityCoefficients: AffinityCoefficients {
+        AffinityCoefficients(backgroundPositive: 0.25 / backgroundPositive, foregroundPositive: 0.25 / foregroundPositive,
+                             negative: 0.5 / negative)
+    }
+
+    /// The four terms and the total from the loss sums of the whole batch.
+    func terms(_ sums: IRNLossSums) -> IRNLossTerms {
+        let positive = sums.affinity.backgroundPositive / Double(backgroundPositive) / 2
+            + sums.affinity.foregroundPositive / Double(foregroundPositive) / 2
+        let negative = sums.affinity.negative / Double(self.negative)
+        let foreground = sums.displacement.foreground / Double(foregroundDisplacement)
+        let background = sums.displacement.background / Double(backgroundDisplacement)
+        return IRNLossTerms(positiveAffinity: Float(positive), negativeAffinity: Float(negative),
+                            foregroundDisplacement: Float(foreground), backgroundDisplacement: Float(background),
+                            total: Float((positive + negative) / 2 + (foreground + background) / 2))
+    }
+}
+
+/// The loss sums of some images.
+struct IRNLossSums {
+    var affinity = AffinityLossSums()
+    var displacement = DisplacementLossSums()
+
+    mutating func add(_ other: IRNLossSums) {
+        affinity.backgroundPositive += other.affinity.backgroundPositive
+        affinity.foregroundPositive += other.affinity.foregroundPositive
+        affinity.negative += other.affinity.negative
+        displacement.foreground += other.displacement.foreground
+        displacement.background += other.displacement.background
+    }
+}
+
+/// One image's loss sums; the gradients of its share of the batch's total loss (weighted by
+/// `weights`) are ADDED to `edgeGradient` (w.r.t. the logits; its H×W plane must start at zero,
+/// it is scaled by the sigmoid's derivative in place) and to `displacementGradient` (2 planes).
+func accumulateIRNLoss(edgeLogits: UnsafePointer<Float>, displacement: UnsafePointer<Float>,
+                       labels: AffinityLabels, pairs: AffinityPairs, paths: PathOffsets, weights: IRNLossWeights,
+                       edgeGradient: UnsafeMutablePointer<Float>,
+                       displacementGradient: UnsafeMutablePointer<Float>) -> IRNLossSums {
+    let pixels = pairs.height * pairs.width
+    let probability = UnsafeMutablePointer<Float>.allocate(capacity: pixels)
+    defer { probability.deallocate() }
+    for i in 0..<pixels { probability[i] = sigmoid(edgeLogits[i]) }
+    var sums = IRNLossSums()
+    sums.affinity = accumulateAffinityLoss(edge: probability, labels: labels.labels, pairs: pairs, paths: paths,
+                                           coefficients: weights.affinityCoefficients, edgeGradient: edgeGradient)
+    // Through the sigmoid: d logit = d B · (1 − B) · B.
+    for i in 0..<pixels {
+        edgeGradient[i] = edgeGradient[i] * (1 - probability[i]) * probability[i]
+    }
+    sums.displacement = accumulateDisplacementLoss(
+        field: displacement, labels: labels.labels, pairs: pairs,
+        foregroundCoefficient: 0.5 / weights.foregroundDisplacement,
+        backgroundCoefficient: 0.5 / weights.backgroundDisplacement, fieldGradient: displacementGradient)
+    return sums
 }

@@ -9,7 +9,7 @@ struct BenchCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "bench",
         summary: "Measure GEMM, convolution, stage and decoding speed on this machine",
-        usage: "[gemm|conv|networks|walk|pamr|crf|decode|train-cam] [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
+        usage: "[gemm|conv|networks|walk|pamr|crf|decode|train-cam|train-irn] [--sizes LIST] [--repeat N] [--threads T] [--batch N] [--image IMG] [--files LIST] [--json]",
         options: [
             OptionSpec("sizes", "LIST", "gemm: square sizes, comma-separated (default 256,512,1024,2048)"),
             OptionSpec("repeat", "N", "timed runs per case after a warm-up; the best is shown (default 5)"),
@@ -23,6 +23,7 @@ struct BenchCommand: IRNCommand {
                    "irn bench gemm --sizes 256,512,1024 --repeat 5 --threads 2",
                    "irn bench conv --json",
                    "irn bench walk",
+                   "irn bench train-irn             (IRNet training images/s, 512 and 128 crops)",
                    "irn bench decode --files photo.jpg,labels.png --repeat 20",
                    "irn bench train-cam --batch 4 --repeat 2"],
         positionalRange: 0...1)

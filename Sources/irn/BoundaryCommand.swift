@@ -27,8 +27,9 @@ enum BoundaryCommand: IRNCommand {
         let image = try NetworkStageInputs.image(imagePath, log: log)
         let network = try NetworkStageInputs.irNetwork(weights, cropSize: cropSize, log: log)
         let boundary = NetworkStageInputs.boundary(image, network: network, log: log)
-        let path = NetworkStageInputs.outputPath(out, "boundary", FileIO.stem(of: imagePath), "npz")
-        try log.time("wrote \(path)") { try boundary.save(to: path) }
+        let outputs = StageOutputs(folder: out), stem = FileIO.stem(of: imagePath)
+        let path = outputs.primaryPath(.boundary, stem)
+        _ = try log.time("wrote \(path)") { try outputs.write(boundary: boundary, stem: stem) }
         console.err("wrote \(path) (\(boundary.edge.shape[1])x\(boundary.edge.shape[0]) at stride 4)")
     }
 }

@@ -29,8 +29,9 @@ enum CAMCommand: IRNCommand {
         try NetworkStageInputs.checkScales(scales, image: image, path: imagePath)
         let network = try NetworkStageInputs.camNetwork(weights, log: log)
         let cam = try NetworkStageInputs.cam(image, network: network, keys: keys, scales: scales, log: log)
-        let path = NetworkStageInputs.outputPath(out, "cam", FileIO.stem(of: imagePath), "npz")
-        try log.time("wrote \(path)") { try cam.save(to: path) }
+        let outputs = StageOutputs(folder: out), stem = FileIO.stem(of: imagePath)
+        let path = outputs.primaryPath(.cam, stem)
+        _ = try log.time("wrote \(path)") { try outputs.write(cam: cam, stem: stem) }
         console.err("wrote \(path) (\(image.width)x\(image.height), classes \(keys.map { VOCClasses.name(of: $0) }.joined(separator: ",")))")
     }
 }

@@ -83,6 +83,11 @@ enum ErrorReport {
             return ("not a readable .npy array: \(npy)", "write arrays with numpy.save (C order, little-endian)")
         case let dataset as DatasetError:
             return DatasetErrorReport.describe(dataset)
+        case let run as DatasetRunError:
+            return RunErrorReport.describe(run)
+        case WalkLabelingError.tooManyInstances(let count, let classes):
+            return ("the displacement field splits the image into \(count) instances, too many to walk (\(classes) classes)",
+                    "check that dp holds displacements in stride-4 pixels (row, column)")
         case let rle as COCORLEError:
             return ("not a valid COCO RLE: \(rle)", "the counts string is damaged")
         case let mask as MaskFileError:

@@ -8,13 +8,13 @@ import Foundation
 struct Console {
     var out: (String) -> Void
     var err: (String) -> Void
-    /// Whether `err` is a terminal, where progress lines may be redrawn in place.
+    /// Whether `err` is the process's stderr and that is a terminal (progress redrawn in place).
     var errIsTerminal = false
 
     static let standard = Console(
         out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) },
         err: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
-        errIsTerminal: isatty(2) != 0)
+        errIsTerminal: isatty(STDERR_FILENO) != 0)
 }
 
 protocol IRNCommand {
@@ -32,6 +32,8 @@ enum IRNCommandLine {
         InsSegCommand.self,
         TrainCAMCommand.self,
         MineRelationsCommand.self,
+        TrainIRNCommand.self,
+        RunCommand.self,
         RefineCommand.self,
         CRFCommand.self,
         EvalCommand.self,

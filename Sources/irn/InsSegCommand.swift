@@ -19,11 +19,8 @@ enum InsSegCommand: IRNCommand {
         let inputs = try LabelCommandInputs(arguments, spec: spec)
         let (cam, boundary) = try inputs.load(console: console)
         let found = try inputs.instances(cam, boundary)
-        try FileIO.writeAtomically(LabelFiles.instanceNPZ(found), to: inputs.outputPath("ins_seg", "npz"))
-        try FileIO.writeAtomically(LabelFiles.instancePNG(found), to: inputs.outputPath("ins_seg", "png"))
-        try FileIO.writeAtomically(Array(LabelFiles.instanceJSON(found, image: inputs.stem).utf8),
-                                   to: inputs.outputPath("ins_seg", "json"))
-        console.err("wrote \(inputs.outputPath("ins_seg", "npz")) and .png/.json (\(found.count) instance\(found.count == 1 ? "" : "s"))")
+        let paths = try inputs.outputs.write(instances: found, stem: inputs.stem)
+        console.err("wrote \(paths[0]) and .png/.json (\(found.count) instance\(found.count == 1 ? "" : "s"))")
         if inputs.visualize, let vis = try inputs.writeVisualization(cam: cam, boundary: boundary,
                                                                     semantic: inputs.semantic(cam, boundary), instances: found) {
             console.err("wrote \(vis)")

@@ -34,10 +34,7 @@ struct LabelCommandInputs {
 
     let source: Source
     let outFolder: String
-    let beta: Float
-    let expTimes: Int
-    let radius: Int
-    let backgroundThreshold: Float
+    let labeling: WalkLabeling
     let visualize: Bool
     let imagePath: String?
 
@@ -68,26 +65,31 @@ struct LabelCommandInputs {
         }
         verbose = arguments.has("verbose")
         outFolder = try arguments.requiredString("out", spec: spec)
-        let beta = try arguments.double("beta", default: 10)
-        guard beta > 0, beta <= 1000 else {
-            throw UsageError(message: "--beta must be a number in (0, 1000], got '\(arguments.string("beta") ?? "")'",
-                             hint: "for example: --beta 10")
-        }
-        self.beta = Float(beta)
-        expTimes = try arguments.int("exp-times", default: 8, range: 0...30)
-        radius = try arguments.int("radius", default: 5, range: 1...20)
-        let threshold = try arguments.double("bg-threshold", default: 0.25)
-        guard (0...1).contains(threshold) else {
-            throw UsageError(message: "--bg-threshold must be in 0...1, got '\(arguments.string("bg-threshold") ?? "")'",
-                             hint: "for example: --bg-threshold 0.25")
-        }
-        backgroundThreshold = Float(threshold)
+        labeling = try Self.labeling(arguments)
         visualize = arguments.has("visualize")
         imagePath = arguments.string("image")
         if case .stageFiles = source, imagePath != nil && !visualize {
             throw UsageError(message: "with stage files, --image is only used with --visualize",
                              hint: "add --visualize, or drop --image (or give --cam-weights and --irn-weights instead of the stage files)")
         }
+    }
+
+    /// The random-walk settings of --beta, --exp-times, --radius and --bg-threshold (the
+    /// reference's defaults); a value out of range is a usage error.
+    static func labeling(_ arguments: ParsedArguments) throws -> WalkLabeling {
+        let beta = try arguments.double("beta", default: 10)
+        guard beta > 0, beta <= 1000 else {
+            throw UsageError(message: "--beta must be a number in (0, 1000], got '\(arguments.string("beta") ?? "")'",
+                             hint: "for example: --beta 10")
+        }
+        let threshold = try arguments.double("bg-threshold", default: 0.25)
+        guard (0...1).contains(threshold) else {
+            throw UsageError(message: "--bg-threshold must be in 0...1, got '\(arguments.string("bg-threshold") ?? "")'",
+                             hint: "for example: --bg-threshold 0.25")
+        }
+        return WalkLabeling(beta: Float(beta), expTimes: try arguments.int("exp-times", default: 8, range: 0...30),
+                            radius: try arguments.int("radius", default: 5, range: 1...20),
+                            backgroundThreshold: Float(threshold))
     }
 
     /// The stem of the outputs: the input image's in network mode, the CAM file's otherwise.
@@ -114,6 +116,9 @@ struct LabelCommandInputs {
         }
     }
 
+    /// Where the outputs go (OUT/<stage>/<stem>.*).
+    var outputs: StageOutputs { StageOutputs(folder: outFolder) }
+
     func outputPath(_ stage: String, _ fileExtension: String) -> String {
         (outFolder.hasSuffix("/") ? outFolder : outFolder + "/") + "\(stage)/\(stem).\(fileExtension)"
     }
@@ -139,25 +144,16 @@ struct LabelCommandInputs {
     }
 
     func semantic(_ cam: CAMFile, _ boundary: BoundaryFile) -> [UInt8] {
-        semanticLabels(cam: cam.cam, keys: cam.keys, boundary: boundary.edge, imageHeight: cam.height,
-                       imageWidth: cam.width, beta: beta, expTimes: expTimes, radius: radius,
-                       backgroundThreshold: backgroundThreshold).labels
+        labeling.semantic(cam: cam, boundary: boundary)
     }
 
-    /// Most full-size walked values the instance step may hold (4 GiB of float32): a
-    /// displacement field that scatters the pixels into thousands of instances is refused.
-    static let maximumWalkedValues = 1 << 30
-
     func instances(_ cam: CAMFile, _ boundary: BoundaryFile) throws -> DetectedInstances {
-        let map = instanceMap(displacement: boundary.displacement)
-        let values = cam.keys.count * map.count * cam.height * cam.width
-        guard values <= LabelCommandInputs.maximumWalkedValues else {
-            throw CommandFailure(message: "\(boundaryDescription): the displacement field splits the image into \(map.count) instances, too many to walk (\(cam.keys.count) classes)",
+        do {
+            return try labeling.instances(cam: cam, boundary: boundary)
+        } catch WalkLabelingError.tooManyInstances(let count, let classes) {
+            throw CommandFailure(message: "\(boundaryDescription): the displacement field splits the image into \(count) instances, too many to walk (\(classes) classes)",
                                  hint: "check that dp holds displacements in stride-4 pixels (row, column)")
         }
-        return instanceLabels(cam: cam.cam, keys: cam.keys, boundary: boundary.edge, instances: map,
-                              imageHeight: cam.height, imageWidth: cam.width, beta: beta, expTimes: expTimes,
-                              radius: radius, backgroundThreshold: backgroundThreshold)
     }
 
     /// Writes OUT/vis/<stem>.png when --visualize is given; returns its path.

@@ -26,8 +26,7 @@ enum MineRelationsCommand: IRNCommand {
             foregroundThreshold: Float(try arguments.double("fg-threshold", default: 0.30)),
             backgroundThreshold: Float(try arguments.double("bg-threshold", default: 0.05)))
         let labels = try RelationMiningFiles.mine(imagePath: imagePath, camPath: camPath, mining: mining)
-        let path = out + "/ir_label/" + FileIO.stem(of: imagePath) + ".png"
-        try FileIO.writeAtomically(RelationMiningFiles.labelPNG(labels), to: path)
+        let path = try StageOutputs(folder: out).write(relationLabels: labels, stem: FileIO.stem(of: imagePath))
         console.err("wrote \(path)")
     }
 }

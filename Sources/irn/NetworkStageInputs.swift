@@ -111,9 +111,4 @@ enum NetworkStageInputs {
     static func boundary(_ image: Image, network: EdgeDisplacement, log: StepLog) -> BoundaryFile {
         log.time("boundary and displacement") { boundaryMaps(of: image, network: network) }
     }
-
-    /// OUT/<stage>/<stem>.<extension>.
-    static func outputPath(_ folder: String, _ stage: String, _ stem: String, _ fileExtension: String) -> String {
-        (folder.hasSuffix("/") ? folder : folder + "/") + "\(stage)/\(stem).\(fileExtension)"
-    }
 }

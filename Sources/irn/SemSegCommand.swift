@@ -19,8 +19,7 @@ enum SemSegCommand: IRNCommand {
         let inputs = try LabelCommandInputs(arguments, spec: spec)
         let (cam, boundary) = try inputs.load(console: console)
         let labels = inputs.semantic(cam, boundary)
-        let path = inputs.outputPath("sem_seg", "png")
-        try FileIO.writeAtomically(LabelFiles.semanticPNG(labels, height: cam.height, width: cam.width), to: path)
+        let path = try inputs.outputs.write(semanticLabels: labels, height: cam.height, width: cam.width, stem: inputs.stem)
         console.err("wrote \(path) (\(cam.width)x\(cam.height), classes \(cam.keys.map { VOCClasses.name(of: $0) }.joined(separator: ",")))")
         if inputs.visualize, let vis = try inputs.writeVisualization(cam: cam, boundary: boundary, semantic: labels,
                                                                     instances: try inputs.instances(cam, boundary)) {

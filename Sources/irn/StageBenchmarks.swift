@@ -12,7 +12,7 @@ import Propagation
 import Tensors
 
 enum StageBench {
-    static let subjects = ["walk", "pamr", "crf", "decode", "networks"]
+    static let subjects = ["walk", "pamr", "crf", "decode", "networks", "train-irn"]
 
     /// A 375×500 RGB image: the given file, or seeded smooth colour noise.
     static func benchImage(path: String?) throws -> Image {
@@ -45,16 +45,18 @@ enum StageBench {
 
     static func measure(_ subject: String, imagePath: String?, files: [String], repeats: Int) throws -> [BenchResult] {
         switch subject {
-        case "walk": return [walk(repeats: repeats)]
+        case "walk": return walk(repeats: repeats)
         case "pamr": return [try pamr(image: benchImage(path: imagePath), repeats: repeats)]
         case "crf": return [try crf(image: benchImage(path: imagePath), repeats: repeats)]
         case "networks": return try NetworkBench.measure(imagePath: imagePath, repeats: repeats)
+        case "train-irn": return try TrainIRNBench.measure(repeats: min(repeats, 2))
         default: return try decode(files: files, repeats: repeats)
         }
     }
 
-    /// Random walk, radius 5, β 10, 2^8 steps, 21 channels on 94×125.
-    static func walk(repeats: Int) -> BenchResult {
+    /// Random walk, radius 5, β 10, 2^8 steps, 21 channels on 94×125: the whole walk (weights
+    /// and propagation), and the weights alone (affinities, A^β, normalisation, packing).
+    static func walk(repeats: Int) -> [BenchResult] {
         let height = 94, width = 125, channels = 21
         var random = SeededRandom(seed: 5)
         let boundary = Tensor(shape: [height, width], scalars: (0..<(height * width)).map { _ in random.nextUnit() })
@@ -67,9 +69,29 @@ enum StageBench {
         }
         precondition(output.count == cams.count)
         let peak = peakResidentMegabytes().map { String(format: ", peak RSS %.0f MB", $0) } ?? ""
-        return BenchResult(name: "random walk" + peak, shape: "21x94x125 r5 b10 2^8",
-                           milliseconds: seconds * 1e3, gflops: .nan,
-                           parameters: [("channels", channels), ("height", height), ("width", width)])
+        var degree = 0
+        let setupSeconds = bestTime(repeats: repeats) {
+            degree = RandomWalk(boundary: boundary, radius: 5, beta: 10).chebyshevDegree(steps: 256) ?? 256
+        }
+        // Typical VOC images have 1-3 classes: the walk with few channels.
+        let few = [1, 3].map { count -> BenchResult in
+            let x = Tensor(shape: [count, height, width], scalars: Array(cams.scalars[0..<(count * height * width)]))
+            let seconds = bestTime(repeats: repeats) {
+                output = RandomWalk(boundary: boundary, radius: 5, beta: 10).propagate(x, expTimes: 8)
+            }
+            return BenchResult(name: "random walk, \(count) channel" + (count == 1 ? "" : "s"),
+                               shape: "\(count)x94x125 r5 b10 2^8", milliseconds: seconds * 1e3, gflops: .nan,
+                               parameters: [("channels", count), ("height", height), ("width", width)])
+        }
+        return [
+            BenchResult(name: "random walk" + peak, shape: "21x94x125 r5 b10 2^8",
+                        milliseconds: seconds * 1e3, gflops: .nan,
+                        parameters: [("channels", channels), ("height", height), ("width", width),
+                                     ("passes", degree)]),
+            BenchResult(name: "random walk weights only", shape: "94x125 r5 b10",
+                        milliseconds: setupSeconds * 1e3, gflops: .nan,
+                        parameters: [("height", height), ("width", width)]),
+        ] + few
     }
 
     /// PAMR, 10 iterations, dilations 1,2,4,8,12,24, a 21-class stride-4 mask on the image.

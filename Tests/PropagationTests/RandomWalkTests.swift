@@ -1,8 +1,10 @@
-// RandomWalk: the sparse walk (T applied 2^exp_times times) against its dense twin (T squared
-// exp_times times, plain loops) on small seeded maps, and against the reference's own
-// propagate_to_edge (dense, PyTorch, via Fixtures/Generators/random_walk.py) on 20×24 maps.
+// RandomWalk: the sparse walk (Chebyshev expansion of T^(2^exp_times), or plain powers of T)
+// against its twins — the naive sparse power walk and the dense walk (T squared exp_times times,
+// plain loops) — on small seeded maps, and against the reference's own propagate_to_edge (dense,
+// PyTorch, via Fixtures/Generators/random_walk.py) on 20×24 maps.
+import Foundation
 import XCTest
-import Propagation
+@testable import Propagation
 import Tensors
 import TestSupport
 
@@ -13,14 +15,16 @@ final class RandomWalkTests: XCTestCase {
         return Tensor(shape: [channels, height, width], scalars: values)
     }
 
-    /// Sparse = dense within float rounding: |sparse − dense| ≤ 2e-6 · max|dense|.
+    /// Sparse = dense within float rounding: |sparse − dense| ≤ 2e-6 · max|dense| for plain
+    /// powers (up to 2^5 steps here), ≤ 1.5e-5 · max|dense| for the Chebyshev walk (2^6...2^8
+    /// steps), whose three-term recurrence lets float rounding grow along the slowest modes.
     func testSparseEqualsDenseTwin() {
         var worst: Float = 0
         var seed: UInt64 = 100
         for (height, width) in [(7, 9), (12, 5), (3, 16), (1, 1), (1, 7), (2, 3)] {
             for radius in [3, 5] {
                 for beta: Float in [1, 2.5, 10] {
-                    for expTimes in 0...5 {
+                    for expTimes in 0...8 {
                         seed += 2
                         let boundary = AffinityTests.unitMap(seed: seed, height: height, width: width, cubed: true)
                         let x = scores(seed: seed + 1, channels: 5, height: height, width: width)
@@ -30,13 +34,94 @@ final class RandomWalkTests: XCTestCase {
                                                               beta: beta, expTimes: expTimes)
                         let error = maxErrorRelativeToPeak(sparse.scalars, dense.scalars)
                         worst = max(worst, error)
-                        XCTAssertLessThanOrEqual(error, 2e-6, "\(height)×\(width) r\(radius) β\(beta) e\(expTimes)")
+                        let chebyshev = walk.chebyshevDegree(steps: 1 << expTimes) != nil
+                        XCTAssertLessThanOrEqual(error, chebyshev ? 1.5e-5 : 2e-6,
+                                                 "\(height)×\(width) r\(radius) β\(beta) e\(expTimes)")
                         XCTAssertEqual(sparse.shape, dense.shape)
                     }
                 }
             }
         }
         print("sparse vs dense twin: max |diff| / max|dense| = \(worst)")
+    }
+
+    /// The Chebyshev walk, the SIMD power walk and the naive sparse power walk agree on seeded
+    /// maps of odd sizes, for channel counts that use every kernel path (1 to 3 groups of 8).
+    func testChebyshevEqualsPowerWalks() {
+        var worstPowers: Float = 0, worstNaive: Float = 0
+        var seed: UInt64 = 500
+        for (height, width, channels) in [(9, 13, 1), (11, 7, 9), (7, 9, 21), (5, 7, 25), (6, 8, 24), (13, 3, 3)] {
+            for (radius, beta): (Int, Float) in [(3, 2.5), (5, 10)] {
+                do {
+                    for steps in [37, 256] {
+                        seed += 2
+                        let boundary = AffinityTests.unitMap(seed: seed, height: height, width: width, cubed: true)
+                        let x = scores(seed: seed + 1, channels: channels, height: height, width: width)
+                        let walk = RandomWalk(boundary: boundary, radius: radius, beta: beta)
+                        guard let degree = walk.chebyshevDegree(steps: steps) else {
+                            XCTFail("no Chebyshev degree for \(steps) steps")
+                            continue
+                        }
+                        XCTAssertLessThan(degree, steps)
+                        let chebyshev = walk.walk(x, steps: steps)
+                        let powers = walk.walkByPowers(x, steps: steps)
+                        let naive = walk.walkNaive(x, steps: steps)
+                        let name = "\(height)×\(width)×\(channels) r\(radius) β\(beta) n\(steps) K\(degree)"
+                        let errorPowers = maxErrorRelativeToPeak(chebyshev.scalars, powers.scalars)
+                        let errorNaive = maxErrorRelativeToPeak(chebyshev.scalars, naive.scalars)
+                        worstPowers = max(worstPowers, errorPowers)
+                        worstNaive = max(worstNaive, errorNaive)
+                        XCTAssertLessThanOrEqual(errorPowers, 2e-5, name)
+                        XCTAssertLessThanOrEqual(errorNaive, 2e-5, name)
+                        XCTAssertLessThanOrEqual(maxErrorRelativeToPeak(powers.scalars, naive.scalars), 2e-5, name)
+                    }
+                }
+            }
+        }
+        print("Chebyshev vs SIMD powers: \(worstPowers), vs naive powers: \(worstNaive)")
+    }
+
+    /// Σ_{k ≤ K} c_k T_k(λ) + tail bound reproduces λ^n on [−1, 1] (Double), and the chosen
+    /// degree's tail is below the tolerance it was chosen for.
+    func testChebyshevCoefficientsExpandThePower() {
+        for n in [3, 8, 64, 255, 256, 1024] {
+            let degree = min(n, 140)
+            let (c, tail) = RandomWalk.chebyshevCoefficients(steps: n, degree: degree)
+            for i in 0...40 {
+                let lambda = -1 + Double(i) / 20
+                var previous = 1.0, current = lambda
+                var sum = c[0] + (degree >= 1 ? c[1] * lambda : 0)
+                if degree >= 2 {
+                    for k in 2...degree {
+                        (previous, current) = (current, 2 * lambda * current - previous)
+                        sum += c[k] * current
+                    }
+                }
+                XCTAssertEqual(sum, pow(lambda, Double(n)), accuracy: tail + 1e-12, "n \(n) λ \(lambda)")
+            }
+        }
+        let walk = RandomWalk(boundary: AffinityTests.unitMap(seed: 3, height: 94, width: 125), radius: 5, beta: 10)
+        let degree = walk.chebyshevDegree(steps: 256)!
+        let tail = RandomWalk.chebyshevCoefficients(steps: 256, degree: degree).tail
+        let target = RandomWalk.chebyshevTolerance / (94.0 * 125 * 69).squareRoot()
+        XCTAssertLessThanOrEqual(tail, target)
+        XCTAssertGreaterThan(RandomWalk.chebyshevCoefficients(steps: 256, degree: degree - 2).tail, target)
+        print("94×125 r5, 256 steps: degree \(degree), tail \(tail)")
+    }
+
+    /// The whole-β power agrees with the power in Double (rounded once) within one ulp.
+    func testWholePowerMatchesDoublePower() {
+        var random = SeededRandom(seed: 77)
+        for beta: Float in [1, 2, 3, 10, 17, 64] {
+            for _ in 0..<2000 {
+                let a = random.nextUnit()
+                let expected = Float(Foundation.pow(Double(a), Double(beta)))
+                let actual = RandomWalk.power(a, beta)
+                XCTAssertLessThanOrEqual(abs(actual - expected), expected.ulp, "\(a)^\(beta)")
+            }
+        }
+        XCTAssertEqual(RandomWalk.power(0, 10), 0)
+        XCTAssertEqual(RandomWalk.power(1, 10), 1)
     }
 
     /// walk(steps:) is x·T^steps for any step count, T from the dense twin.

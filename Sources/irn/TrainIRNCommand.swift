@@ -1,0 +1,137 @@
+// `irn train-irn`: trains IRNet's boundary and displacement branches on the relation labels
+// that `irn mine-relations` wrote (IRNet §4.2–4.5; reference step/train_irn.py; DESIGN §4,
+// §6 "Training"): frozen backbone, batches of augmented crops (or top-left crops with
+// --no-augment), the reference's loss and PolyOptimizer, then the mean displacement over the
+// training images (top-left crops) as the mean shift. Writes a safetensors checkpoint under the
+// reference's names, atomically, that `irn boundary` loads. Progress on stderr.
+import Dispatch
+import Foundation
+import Pipeline
+import Tensors
+import Training
+
+enum TrainIRNCommand: IRNCommand {
+    static let spec = CommandSpec(
+        name: "train-irn",
+        summary: "Train IRNet (boundary and displacement branches) on mined relation labels",
+        usage: "(--voc-root DIR --list FILE | --images DIR --labels FILE) --cam-labels DIR --backbone W --out FILE [options]",
+        options: [
+            OptionSpec("voc-root", "DIR", "VOC folder (JPEGImages), with --list"),
+            OptionSpec("list", "FILE", "Image ids, one per line (a name such as train_aug resolves inside the VOC folder)"),
+            OptionSpec("images", "DIR", "Folder of images named <id>.jpg/.png, with --labels"),
+            OptionSpec("labels", "FILE", "Labels file: '<id> class class ...' per line (only the ids are used)"),
+            OptionSpec("cam-labels", "DIR", "Relation labels from irn mine-relations (DIR/<id>.png: 0 bg, 1-20, 255 unsure)"),
+            OptionSpec("backbone", "W", "ResNet50 weights: ImageNet .pth (torchvision names), a CAM or an IRNet checkpoint (its heads are the starting point)"),
+            OptionSpec("out", "FILE", "Output checkpoint (.safetensors)"),
+            OptionSpec("epochs", "N", "Passes over the images, 1...1000 (default 3)"),
+            OptionSpec("batch-size", "N", "Images per step, 1...1024 (default 32)"),
+            OptionSpec("lr", "X", "Learning rate of the boundary branch; the displacement branch gets 10x (default 0.1)"),
+            OptionSpec("weight-decay", "X", "Weight decay, >= 0 (default 1e-4; also the momentum, as in the reference)"),
+            OptionSpec("crop-size", "N", "Side of the training crops, 80...4096 (default 512)"),
+            OptionSpec("seed", "N", "Seed of the shuffling, the augmentation and fresh heads (default 0)"),
+            OptionSpec("max-steps", "N", "Stop after N steps (the learning-rate schedule stays that of all epochs)"),
+            OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
+            OptionSpec("no-augment", nil, "No rescale, no flip, top-left crops (for exact comparisons)"),
+        ],
+        examples: ["irn train-irn --voc-root VOC2012 --list train_aug --cam-labels out/ir_label --backbone resnet50-19c8e357.pth --out irn.safetensors",
+                   "irn train-irn --images imgs --labels labels.txt --cam-labels out/ir_label --backbone cam.safetensors --out irn.safetensors --epochs 1 --batch-size 8 --crop-size 256"])
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws {
+        let camLabels = try arguments.requiredString("cam-labels", spec: spec)
+        let backbonePath = try arguments.requiredString("backbone", spec: spec)
+        let out = try arguments.requiredString("out", spec: spec)
+        let epochs = try arguments.int("epochs", default: 3, range: 1...1000)
+        let batchSize = try arguments.int("batch-size", default: 32, range: 1...1024)
+        let learningRate = try arguments.double("lr", default: 0.1)
+        let weightDecay = try arguments.double("weight-decay", default: 1e-4)
+        guard learningRate > 0, weightDecay >= 0 else {
+            throw UsageError(message: "--lr must be positive and --weight-decay not negative",
+                             hint: "for example: --lr 0.1 --weight-decay 1e-4")
+        }
+        // The stride-4 map of the crop must hold sources for radius 10: 4·19 pixels wide.
+        let cropSize = try arguments.int("crop-size", default: 512, range: 80...4096)
+        let seed = try arguments.int("seed", default: 0, range: 0...Int.max)
+        let maxSteps = try arguments.string("max-steps").map { _ in try arguments.int("max-steps", default: 0, range: 1...Int.max) }
+        Parallelism.threadCount = try arguments.int("threads", default: Parallelism.processorCount, range: 1...1024)
+        let augment = !arguments.has("no-augment")
+
+        let items = try TrainIRNInputs.items(arguments, spec: spec, camLabels: camLabels)
+        let stepsPerEpoch = items.count / batchSize
+        guard stepsPerEpoch > 0 else {
+            throw UsageError(message: "\(items.count) image(s) do not fill one batch of \(batchSize)",
+                             hint: "lower --batch-size (the last incomplete batch of each epoch is dropped, as in the reference)")
+        }
+        let weights = try TrainIRNInputs.weights(backbonePath)
+        let heads = weights.heads ?? IRNetHeads.initialParameters(levelChannels: weights.configuration.featureChannels,
+                                                                  seed: UInt64(seed))
+        let scheduleSteps = stepsPerEpoch * epochs
+        var trainer = try IRNetTrainer(backboneParameters: weights.backbone, configuration: weights.configuration,
+                                       headParameters: heads, learningRate: learningRate, weightDecay: Float(weightDecay),
+                                       maxStep: scheduleSteps)
+        let totalSteps = min(scheduleSteps, maxSteps ?? scheduleSteps)
+        console.err("train-irn: \(items.count) images, \(stepsPerEpoch) steps per epoch, \(totalSteps) steps, batch \(batchSize), crop \(cropSize), backbone width \(weights.configuration.widthMultiplier)\(weights.heads == nil ? "" : ", heads from \(backbonePath)")")
+
+        let augmentation: TrainingAugmentation = augment ? .irn(cropSize: cropSize) : .none(cropSize: cropSize)
+        var random = SeededRandom(seed: UInt64(seed))
+        let progress = IRNTrainingProgress(totalSteps: totalSteps, batchSize: batchSize, console: console)
+        var step = 0
+        training: for _ in 0 ..< epochs {
+            let order = TrainCAMCommand.shuffled(items.count, &random)
+            for batch in 0 ..< stepsPerEpoch {
+                if step == totalSteps { break training }
+                let members = order[batch * batchSize ..< (batch + 1) * batchSize]
+                let samples = try members.map { try TrainIRNInputs.sample(items[$0], augmentation: augmentation, random: &random) }
+                let images = Tensor(shape: [batchSize, 3, cropSize, cropSize], scalars: samples.flatMap { $0.image.scalars })
+                let terms = trainer.step(images: images, labelMaps: samples.map { $0.labels.values })
+                step += 1
+                progress.report(step: step, terms: terms)
+            }
+        }
+
+        // The mean shift: top-left crops of the images in list order, whole batches only.
+        let meanImages = stepsPerEpoch * batchSize
+        var means: [[Double]] = []
+        for item in items.prefix(meanImages) {
+            let image = try ImageFiles.load(item.imagePath)
+            means.append(trainer.meanDisplacement(AffinityTrainingData.topLeftCrop(image, cropSize: cropSize)))
+        }
+        trainer.setMeanShift(imageMeans: means)
+        try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: ["irn": "train-irn", "step": "\(step)"])
+        console.err("mean shift \(trainer.meanShift.scalars) over \(means.count) images; wrote \(out)")
+    }
+}
+
+/// The progress line of `irn train-irn`: a bar, the step, the four loss terms and their total,
+/// images/s and the estimated time left; redrawn in place on a terminal, otherwise one line per
+/// step (TrainingProgress.swift is the single-loss form of train-cam).
+struct IRNTrainingProgress {
+    let totalSteps: Int
+    let batchSize: Int
+    let console: Console
+    private let interactive: Bool
+    private let start = DispatchTime.now().uptimeNanoseconds
+
+    init(totalSteps: Int, batchSize: Int, console: Console) {
+        self.totalSteps = totalSteps
+        self.batchSize = batchSize
+        self.console = console
+        interactive = console.errIsTerminal
+    }
+
+    func report(step: Int, terms: IRNLossTerms) {
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let rate = Double(step * batchSize) / max(elapsed, 1e-9)
+        let remaining = elapsed / Double(step) * Double(totalSteps - step)
+        let filled = 20 * step / max(1, totalSteps)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
+        let losses = [terms.positiveAffinity, terms.negativeAffinity, terms.foregroundDisplacement,
+                      terms.backgroundDisplacement].map { String(format: "%.4f", $0) }.joined(separator: " ")
+        let line = "[\(bar)] step \(step)/\(totalSteps) loss \(losses) (total \(String(format: "%.4f", terms.total))) "
+            + String(format: "%.2f", rate) + " img/s ETA " + TrainingProgress.clock(remaining)
+        if interactive {
+            FileHandle.standardError.write(Data(("\r" + line + (step == totalSteps ? "\n" : "")).utf8))
+        } else {
+            console.err(line)
+        }
+    }
+}
