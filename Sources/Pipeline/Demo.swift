@@ -6,7 +6,7 @@
 //   of the CAM threshold), each scored by its class's CAM maximum inside it;
 // - + boundary: the same components and scores taken from the random-walk maps (the
 //   semantic pseudo labels' components);
-// - + displacement: IRNet's instances (centroids, clusters, per-instance walk; InstanceLabels).
+// - + displacement: IRNet's instances (centroids, clusters, per-instance walk; WalkLabeling).
 // Fragments under 1 % of the image score 0 in all three (the reference's detect_instance).
 import Codecs
 import Evaluation
@@ -52,7 +52,7 @@ public struct DemoSceneResult: Sendable {
 
 public enum Demo {
     /// The stages of the method on one scene.
-    public static func process(_ scene: SyntheticScene, models: DemoModels, options: DemoOptions) -> DemoSceneResult {
+    public static func process(_ scene: SyntheticScene, models: DemoModels, options: DemoOptions) throws -> DemoSceneResult {
         let keys = scene.labels
         let height = scene.height, width = scene.width
         let image = scene.image
@@ -74,10 +74,9 @@ public enum Demo {
                                       backgroundThreshold: options.semanticBackground)
         let camInstances = detectInstances(walked: cam.highRes!, keys: keys, backgroundScore: options.camThreshold)
         let walkInstances = detectInstances(walked: semantic.walked, keys: keys, backgroundScore: options.semanticBackground)
-        let irnInstances = instanceLabels(cam: cam.cam, keys: keys, boundary: boundary.edge,
-                                          displacement: boundary.displacement, imageHeight: height, imageWidth: width,
-                                          beta: options.beta, expTimes: options.expTimes, radius: options.radius,
-                                          backgroundThreshold: options.instanceBackground)
+        let labeling = WalkLabeling(beta: options.beta, expTimes: options.expTimes, radius: options.radius,
+                                    backgroundThreshold: options.instanceBackground)
+        let irnInstances = try labeling.instances(cam: cam, boundary: boundary)
         return DemoSceneResult(scene: scene, cam: cam, boundary: boundary, semantic: semantic.labels,
                                camInstances: camInstances, walkInstances: walkInstances, irnInstances: irnInstances)
     }
@@ -96,7 +95,7 @@ public enum Demo {
         let step = max(1, options.count / 10)
         for index in 0 ..< options.count {
             let scene = scenes.scene(index)
-            let result = process(scene, models: models, options: options)
+            let result = try process(scene, models: models, options: options)
             try scores.add(result)
             ids.append(scene.id)
             labels.append(scene.labels)

@@ -7,6 +7,7 @@
 //   ins_seg/<id>.npz|png|json    IRN instances (+ displacement)
 //   ins_seg_cam/, ins_seg_walk/  instances of CAM only and of + boundary (npz)
 //   vis/<id>.png                 panels (DemoPanel); index.html and results.txt: the report
+// The stage files go through StageOutputs, as `irn run` writes them.
 import Foundation
 
 public struct DemoOutput: Sendable {
@@ -23,14 +24,11 @@ public struct DemoOutput: Sendable {
     public func write(_ result: DemoSceneResult, panel: Bool) throws {
         let id = result.scene.id
         try SyntheticDataset.write(result.scene, to: scenesRoot)
-        try result.cam.save(to: path("cam/\(id).npz"))
-        try result.boundary.save(to: path("boundary/\(id).npz"))
-        try FileIO.writeAtomically(LabelFiles.semanticPNG(result.semantic, height: result.scene.height, width: result.scene.width),
-                                   to: path("sem_seg/\(id).png"))
-        try FileIO.writeAtomically(LabelFiles.instanceNPZ(result.irnInstances), to: path("ins_seg/\(id).npz"))
-        try FileIO.writeAtomically(LabelFiles.instancePNG(result.irnInstances), to: path("ins_seg/\(id).png"))
-        try FileIO.writeAtomically(Array(LabelFiles.instanceJSON(result.irnInstances, image: id).utf8),
-                                   to: path("ins_seg/\(id).json"))
+        let stages = StageOutputs(folder: root)
+        try stages.write(cam: result.cam, stem: id)
+        try stages.write(boundary: result.boundary, stem: id)
+        try stages.write(semanticLabels: result.semantic, height: result.scene.height, width: result.scene.width, stem: id)
+        try stages.write(instances: result.irnInstances, stem: id)
         try FileIO.writeAtomically(LabelFiles.instanceNPZ(result.camInstances), to: path("ins_seg_cam/\(id).npz"))
         try FileIO.writeAtomically(LabelFiles.instanceNPZ(result.walkInstances), to: path("ins_seg_walk/\(id).npz"))
         if panel {
