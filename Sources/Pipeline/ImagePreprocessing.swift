@@ -57,17 +57,17 @@ public func preprocessForCAM(_ image: Image, scale: Double) -> Tensor {
 }
 
 /// Channel-major normalised planes (3·H·W values), optionally mirrored left to right.
+/// Every possible 8-bit sample's normalised value, per channel (index c·256 + v): computed in
+/// Double and rounded once to Float32, as TorchvisionNormalize does.
+let imageNetNormalizationTable: [Float] = (0..<3).flatMap { c in
+    (0..<256).map { v in Float((Double(v) / 255 - imageNetMean[c]) / imageNetStandardDeviation[c]) }
+}
+
 private func normalizedPlanes(_ image: Image, mirrored: Bool) -> [Float] {
     precondition(image.channels == 3,
                  "ImageNet normalisation needs an RGB image, got \(image.channels) channels (use rgb())")
     let width = image.width, height = image.height, plane = width * height
-    // Every possible sample value has one normalised result per channel.
-    var table = [Float](repeating: 0, count: 3 * 256)
-    for c in 0..<3 {
-        for v in 0..<256 {
-            table[c * 256 + v] = Float((Double(v) / 255 - imageNetMean[c]) / imageNetStandardDeviation[c])
-        }
-    }
+    let table = imageNetNormalizationTable
     var planes = [Float](repeating: 0, count: 3 * plane)
     image.pixels.withUnsafeBufferPointer { pixels in
         planes.withUnsafeMutableBufferPointer { out in

@@ -197,12 +197,7 @@ public func rescaleLabelLikeReference(_ label: Image, scale: Double) -> Image {
 /// The crop of the (optionally mirrored) RGB image, ImageNet-normalised (each value in Double,
 /// rounded once, as TorchvisionNormalize), channel-major [3, H, W]; 0 outside the image.
 func normalizedCrop(_ image: Image, box: CropBox, flipped: Bool) -> Tensor {
-    var table = [Float](repeating: 0, count: 3 * 256)
-    for c in 0..<3 {
-        for v in 0..<256 {
-            table[c * 256 + v] = Float((Double(v) / 255 - imageNetMean[c]) / imageNetStandardDeviation[c])
-        }
-    }
+    let table = imageNetNormalizationTable
     let outHeight = box.size.height, outWidth = box.size.width, plane = outHeight * outWidth
     let sourceWidth = image.width
     var values = [Float](repeating: 0, count: 3 * plane)
