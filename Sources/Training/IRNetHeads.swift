@@ -3,8 +3,9 @@
 // reference net/resnet50_irn.py Net.forward and trainable_parameters(); DESIGN §6 "Training").
 // The forward pass equals Networks' IRNetwork in training mode (no mean shift) and keeps a
 // `Cache`; the backward pass takes the gradients of the boundary logits and of the displacement
-// field and returns the gradient of every parameter (the backbone features are detached, so
-// nothing flows into them). Parameters and gradients are stored by the reference's names.
+// field and returns the gradient of every parameter, and of x1…x5 when the backbone learns too
+// (otherwise the features are detached, as in the reference). Parameters and gradients are
+// stored by the reference's names.
 
 import Tensors
 import Networks
@@ -183,12 +184,25 @@ public struct IRNetHeads: Sendable {
     }
 
     /// The gradient of every parameter given the gradients of the boundary logits and of the
-    /// displacement field (both of `forward`'s output shapes).
+    /// displacement field (both of `forward`'s output shapes); the features are detached.
     public func backward(boundaryLogitsGradient: Tensor, displacementGradient: Tensor, cache: Cache)
         -> [String: Tensor] {
+        backward(boundaryLogitsGradient: boundaryLogitsGradient, displacementGradient: displacementGradient,
+                 cache: cache, levelGradients: false).parameters
+    }
+
+    /// The gradient of every parameter and, when `levelGradients` is true, of the features
+    /// x1…x5 (each the sum of what its boundary and displacement levels send back; nil otherwise).
+    public func backward(boundaryLogitsGradient: Tensor, displacementGradient: Tensor, cache: Cache,
+                         levelGradients: Bool) -> (parameters: [String: Tensor], levels: [Tensor]?) {
         let p = parameters
         var gradients: [String: Tensor] = [:]
-        // Boundary branch: fc_edge6, then the five levels (their inputs are detached).
+        var levels: [Tensor?] = Array(repeating: nil, count: 5)
+        func add(_ level: Int, _ g: Tensor?) {
+            guard let g else { return }
+            if levels[level] == nil { levels[level] = g } else { levels[level]! += g }
+        }
+        // Boundary branch: fc_edge6, then the five levels.
         let final = conv2dBackward(outputGradient: boundaryLogitsGradient, input: cache.edgeConcat,
                                    weight: p["fc_edge6.weight"]!)
         gradients["fc_edge6.weight"] = final.weight
@@ -196,8 +210,8 @@ public struct IRNetHeads: Sendable {
         let edgeParts = concatChannelsBackward(outputGradient: final.input!,
                                                channels: edgeLayers.map(\.outChannels))
         for (k, layer) in edgeLayers.enumerated() {
-            _ = layer.backward(edgeParts[k], cache: cache.edge[k], parameters: p, inputGradient: false,
-                               gradients: &gradients)
+            add(k, layer.backward(edgeParts[k], cache: cache.edge[k], parameters: p, inputGradient: levelGradients,
+                                  gradients: &gradients))
         }
         // Displacement branch: fc_dp7's last conv, its merge level, fc_dp6, then levels 1…5.
         let last = conv2dBackward(outputGradient: displacementGradient, input: cache.merge.output,
@@ -210,11 +224,12 @@ public struct IRNetHeads: Sendable {
         let upInput = displacementLayers[5].backward(mergeParts[2], cache: cache.displacement[5], parameters: p,
                                                      inputGradient: true, gradients: &gradients)!
         let upParts = concatChannelsBackward(outputGradient: upInput, channels: [dp[2], dp[3], dp[4]])
-        let levelGradients = [mergeParts[0], mergeParts[1], upParts[0], upParts[1], upParts[2]]
+        let outputGradients = [mergeParts[0], mergeParts[1], upParts[0], upParts[1], upParts[2]]
         for level in 0 ..< 5 {
-            _ = displacementLayers[level].backward(levelGradients[level], cache: cache.displacement[level],
-                                                   parameters: p, inputGradient: false, gradients: &gradients)
+            add(level, displacementLayers[level].backward(outputGradients[level], cache: cache.displacement[level],
+                                                          parameters: p, inputGradient: levelGradients,
+                                                          gradients: &gradients))
         }
-        return gradients
+        return (gradients, levelGradients ? levels.map { $0! } : nil)
     }
 }
