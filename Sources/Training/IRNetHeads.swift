@@ -24,39 +24,9 @@ public struct IRNetHeads: Sendable {
     /// fc_dp7's conv + GroupNorm + ReLU (its last conv is "fc_dp7.3.weight").
     let displacementMerge: IRNetHeadLayer
 
-    /// Output channels of every level: the reference's, or narrower ones for small test models
-    /// (the group counts stay those of the reference).
-    public struct Widths: Equatable, Sendable {
-        /// fc_edge1…5.
-        public var edge: Int
-        /// fc_dp1…6.
-        public var displacement: [Int]
-        /// fc_dp7's first conv.
-        public var merge: Int
-
-        public init(edge: Int, displacement: [Int], merge: Int) {
-            precondition(displacement.count == 6, "IRNetHeads.Widths: six displacement levels, got \(displacement)")
-            self.edge = edge
-            self.displacement = displacement
-            self.merge = merge
-        }
-
-        /// 32 boundary channels per level; 64, 128, 256, 256, 256, 256 displacement channels; 256.
-        public static let reference = Widths(edge: 32, displacement: [64, 128, 256, 256, 256, 256], merge: 256)
-
-        /// The widths of the heads stored in `parameters` (read off their first convs), or nil
-        /// when one is missing.
-        public init?(parameters: [String: Tensor]) {
-            func out(_ name: String) -> Int? {
-                guard let t = parameters[name], t.rank == 4 else { return nil }
-                return t.shape[0]
-            }
-            guard let edge = out("fc_edge1.0.weight"), let merge = out("fc_dp7.0.weight") else { return nil }
-            let displacement = (1 ... 6).compactMap { out("fc_dp\($0).0.weight") }
-            guard displacement.count == 6 else { return nil }
-            self.init(edge: edge, displacement: displacement, merge: merge)
-        }
-    }
+    /// Output channels of every level: the reference's, or narrower ones for small models
+    /// (Networks' IRNetworkHeadWidths.swift; the group counts stay those of the reference).
+    public typealias Widths = IRNetwork.HeadWidths
 
     static let displacementGroups = [8, 16, 16, 16, 16, 16]
     static let displacementUpsampling = [1, 1, 1, 2, 2, 2]
