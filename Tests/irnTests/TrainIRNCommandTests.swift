@@ -62,6 +62,10 @@ final class TrainIRNCommandTests: CommandTestCase {
         XCTAssertTrue(result.err.contains { $0.contains("step 1/1, epoch 1/3, loss") }, result.err.joined(separator: "\n"))
         let saved = try NetworkWeights.load(path("irn.safetensors"))
         try golden.assertHeadsMatch(saved)
+        // It loads for inference with its narrowed heads and backbone read off the tensors.
+        let network = try NetworkWeights.irNetwork(from: path("irn.safetensors"))
+        XCTAssertEqual(network.headWidths, golden.widths)
+        XCTAssertEqual(network.backbone.configuration, golden.configuration)
         assertClose(saved["mean_shift.running_mean"]!, try Fixtures.tensor("\(golden.folder)/mean_shift.npy"),
                     atol: 1e-5, rtol: 1e-4, "mean shift")
         if golden.trainsBackbone {
