@@ -18,17 +18,23 @@ max_step 3), one step. Then the mean shift as train_irn computes it (eval mode, 
 mean over pixels, then over the batch).
 A second case (Fixtures/train_irn/unseen/, listed in CASES) repeats this with three other
 images larger than the crop, seeded labels, other head widths and learning rate.
-Written to Fixtures/train_irn/ (and unseen/):
+A third case (Fixtures/train_irn/backbone/) is what `irn train-irn --train-backbone` does: the
+module's forward is replaced here by one without the .detach() of x1...x5 (otherwise the
+same), and every backbone parameter joins the boundary branch's group (1x learning rate, weight
+decay), after it; a width-1/16 backbone with one bottleneck per layer keeps the fixture small.
+Written to Fixtures/train_irn/ (and unseen/, backbone/):
   labels_<id>.npy          the relation labels of each image (inputs, uint8)
   reduced_labels.npy       the dataset's stride-4 label maps of the images (uint8)
   terms.npy                pos, neg, dp_fg, dp_bg, total before the step (float32)
   updated_heads.npy        every head parameter after the step, flattened and concatenated in
                            trainable_parameters() order (float32)
   mean_shift.npy           the mean displacement after the step (float32, [2])
+  updated_backbone.npz     (backbone case) every backbone parameter after the step, by name
 Run:
   git --git-dir=<mirror of jiwoon-ahn/irn> archive HEAD | tar -x -C /tmp/irn-ref
   IRN_REFERENCE=/tmp/irn-ref /work/venv/bin/python Fixtures/Generators/train_irn_step.py
 """
+import contextlib
 import os
 import sys
 import tempfile
@@ -54,6 +60,10 @@ CASES = [
     dict(folder="unseen", seed=909, edge=4, displacement=[8, 16, 16, 16, 16, 16], merge=16, crop=80, lr=0.05,
          max_step=5, ids=["2008_000011", "2008_000012", "2008_000013"], sizes=[(100, 84), (72, 120), (80, 80)],
          image_seed=200),
+    # --train-backbone: no detach, the backbone in group 0.
+    dict(folder="backbone", seed=707, edge=4, displacement=[8, 16, 16, 16, 16, 16], merge=16, crop=128, lr=0.05,
+         max_step=4, ids=["2009_000021", "2009_000022"], sizes=[(132, 120), (120, 136)], image_seed=300,
+         width=0.0625, blocks=[1, 1, 1, 1], train_backbone=True),
 ]
 
 
@@ -73,10 +83,68 @@ def load_dataloader(root):
     return dataloader, torchutils
 
 
+@contextlib.contextmanager
+def backbone(case):
+    """While active, the reference's resnet50() builds a random backbone of the case's width and
+    (if given) bottlenecks per layer."""
+    width = case.get("width", WIDTH)
+    if "blocks" not in case:
+        with networks.backbone_width(width):
+            yield
+        return
+    R = networks.R
+    original, make_layer, stem = R.resnet50, R.ResNet._make_layer, int(64 * width)
+
+    def narrow_layer(self, block, planes, n, stride=1, dilation=1):
+        if planes == 64:
+            self.inplanes = stem
+        return make_layer(self, block, int(planes * width), n, stride, dilation)
+
+    def factory(pretrained=True, **kwargs):
+        R.ResNet._make_layer = narrow_layer
+        try:
+            model = R.ResNet(R.Bottleneck, case["blocks"], **kwargs)
+        finally:
+            R.ResNet._make_layer = make_layer
+        model.conv1 = nn.Conv2d(3, stem, kernel_size=7, stride=model.conv1.stride, padding=3, bias=False)
+        model.bn1 = R.FixedBatchNorm(stem)
+        return model
+
+    R.resnet50 = factory
+    try:
+        yield
+    finally:
+        R.resnet50 = original
+
+
+def undetached_forward(self, x):
+    """The reference Net.forward with x1...x5 left attached to the graph."""
+    x1 = self.stage1(x)
+    x2 = self.stage2(x1)
+    x3 = self.stage3(x2)
+    x4 = self.stage4(x3)
+    x5 = self.stage5(x4)
+    edge1 = self.fc_edge1(x1)
+    edge2 = self.fc_edge2(x2)
+    h, w = edge2.size(2), edge2.size(3)
+    edge3 = self.fc_edge3(x3)[..., :h, :w]
+    edge4 = self.fc_edge4(x4)[..., :h, :w]
+    edge5 = self.fc_edge5(x5)[..., :h, :w]
+    edge_out = self.fc_edge6(torch.cat([edge1, edge2, edge3, edge4, edge5], dim=1))
+    dp1 = self.fc_dp1(x1)
+    dp2 = self.fc_dp2(x2)
+    dp3 = self.fc_dp3(x3)
+    dp4 = self.fc_dp4(x4)[..., :dp3.size(2), :dp3.size(3)]
+    dp5 = self.fc_dp5(x5)[..., :dp3.size(2), :dp3.size(3)]
+    dp_up3 = self.fc_dp6(torch.cat([dp3, dp4, dp5], dim=1))[..., :dp2.size(2), :dp2.size(3)]
+    dp_out = self.fc_dp7(torch.cat([dp1, dp2, dp_up3], dim=1))
+    return edge_out, dp_out
+
+
 def narrow_heads(model, case):
-    """Head levels with the narrowed widths (inputs sized for the width-0.25 backbone)."""
+    """Head levels with the narrowed widths (inputs sized for the case's backbone)."""
     EDGE, DISPLACEMENT, MERGE = case["edge"], case["displacement"], case["merge"]
-    levels = networks.level_channels(WIDTH)
+    levels = networks.level_channels(case.get("width", WIDTH))
     for level in range(5):
         head = getattr(model, "fc_edge%d" % (level + 1))
         head[0] = nn.Conv2d(levels[level], EDGE, 1, bias=False)
@@ -129,8 +197,18 @@ def main():
     torch.set_num_threads(2)
     torch.Tensor.cuda = lambda self, *a, **k: self
     nn.Module.cuda = lambda self, *a, **k: self
+    irn = networks.IRN_MODULE
+    only = sys.argv[1:]  # optional folder names ("", "unseen", "backbone") to regenerate
     for case in CASES:
-        run_case(case, dataloader, torchutils, indexing)
+        if only and case["folder"] not in only:
+            continue
+        detached = irn.Net.forward
+        if case.get("train_backbone", False):
+            irn.Net.forward = undetached_forward  # AffinityDisplacementLoss calls Net.forward
+        try:
+            run_case(case, dataloader, torchutils, indexing)
+        finally:
+            irn.Net.forward = detached
 
 
 def run_case(case, dataloader, torchutils, indexing):
@@ -153,7 +231,7 @@ def run_case(case, dataloader, torchutils, indexing):
         os.rename(os.path.join(folder, name + "_label.png"), os.path.join(label_folder, name + ".png"))
 
     path_index = indexing.PathIndex(radius=10, default_size=(CROP // 4, CROP // 4))
-    with networks.backbone_width(WIDTH):
+    with backbone(case):
         model = irn.AffinityDisplacementLoss(path_index)
     narrow_heads(model, case)
     networks.fill(model, SEED)
@@ -171,6 +249,9 @@ def run_case(case, dataloader, torchutils, indexing):
     np.save(os.path.join(out, "reduced_labels.npy"), reduced.astype(np.uint8))
 
     param_groups = model.trainable_parameters()
+    trains_backbone = case.get("train_backbone", False)
+    if trains_backbone:
+        param_groups = (param_groups[0] + tuple(model.resnet50.parameters()), param_groups[1])
     optimizer = torchutils.PolyOptimizer([
         {"params": param_groups[0], "lr": 1 * case["lr"], "weight_decay": 1e-4},
         {"params": param_groups[1], "lr": 10 * case["lr"], "weight_decay": 1e-4},
@@ -193,7 +274,12 @@ def run_case(case, dataloader, torchutils, indexing):
     optimizer.step()
 
     names = [n for n, _ in model.named_parameters() if n.startswith(("fc_edge", "fc_dp"))]
-    flat = [p.detach().numpy().reshape(-1) for p in param_groups[0] + param_groups[1]]
+    heads = model.trainable_parameters()
+    flat = [p.detach().numpy().reshape(-1) for p in heads[0] + heads[1]]
+    if trains_backbone:
+        np.savez(os.path.join(out, "updated_backbone.npz"),
+                 **{"resnet50." + n: p.detach().numpy().astype(np.float32)
+                    for n, p in model.resnet50.named_parameters()})
     np.save(os.path.join(out, "updated_heads.npy"), np.concatenate(flat).astype(np.float32))
     print("%d head tensors, %d values; terms %s" % (len(flat), sum(a.size for a in flat), [t.item() for t in terms]))
     print(names)

@@ -32,9 +32,8 @@ public struct IRNetwork: Sendable {
     /// "mean_shift.running_mean": [2], the mean displacement over the training images.
     public let meanShift: Tensor
 
-    /// Channels of each boundary level and of the displacement levels (reference widths).
-    static let edgeChannels = 32
-    static let displacementChannels = [64, 128, 256, 256, 256, 256]
+    /// The heads' output channels (the reference's unless trained narrower).
+    public let headWidths: HeadWidths
     static let displacementGroups = [8, 16, 16, 16, 16, 16]
     static let displacementUpsampling = [1, 1, 1, 2, 2, 2]
     static let edgeUpsampling = [1, 1, 2, 4, 4]
@@ -42,8 +41,11 @@ public struct IRNetwork: Sendable {
     /// Expected parameters: "resnet50.*", "mean_shift.running_mean", "fc_edge1…6.*",
     /// "fc_dp1…7.*". Also accepted: the reference's aliases ("stage1…5.*", "backbone.k.*",
     /// "edge_layers.k.*", "dp_layers.k.*", "fc_dp7.4.running_mean"); ignored: the loss
-    /// module's buffers "path_indices<k>" and "disp_target".
-    public static func parameterLayout(configuration: ResNet50.Configuration = .reference) -> ParameterLayout {
+    /// module's buffers "path_indices<k>" and "disp_target". `headWidths`: the heads' output
+    /// channels (IRNetworkHeadWidths.swift).
+    public static func parameterLayout(configuration: ResNet50.Configuration = .reference,
+                                       headWidths: HeadWidths = .reference) -> ParameterLayout {
+        let edgeChannels = headWidths.edge
         var layout = ParameterLayout(network: "IRNetwork")
         layout.append(contentsOf: ResNet50.parameterLayout(prefix: "resnet50.", configuration: configuration))
         layout.append("mean_shift.running_mean", shape: [2])
@@ -54,7 +56,7 @@ public struct IRNetwork: Sendable {
         }
         layout.append("fc_edge6.weight", shape: [1, 5 * edgeChannels, 1, 1])
         layout.append("fc_edge6.bias", shape: [1])
-        let dp = displacementChannels
+        let dp = headWidths.displacement
         for level in 0 ..< 5 {
             layout.append(contentsOf: GroupNormHead.layout(prefix: "fc_dp\(level + 1)", inChannels: levels[level],
                                                            outChannels: dp[level]))
@@ -62,8 +64,8 @@ public struct IRNetwork: Sendable {
         layout.append(contentsOf: GroupNormHead.layout(prefix: "fc_dp6", inChannels: dp[2] + dp[3] + dp[4],
                                                        outChannels: dp[5]))
         layout.append(contentsOf: GroupNormHead.layout(prefix: "fc_dp7", inChannels: dp[0] + dp[1] + dp[5],
-                                                       outChannels: 256))
-        layout.append("fc_dp7.3.weight", shape: [2, 256, 1, 1])
+                                                       outChannels: headWidths.merge))
+        layout.append("fc_dp7.3.weight", shape: [2, headWidths.merge, 1, 1])
 
         layout.addAlias("stage1.0.", for: "resnet50.conv1.")
         layout.addAlias("stage1.1.", for: "resnet50.bn1.")
@@ -82,8 +84,10 @@ public struct IRNetwork: Sendable {
     /// The network from a state dict of the reference's IRNet (`resnet50_irn.Net`,
     /// `AffinityDisplacementLoss` or `EdgeDisplacement`). Throws one `NetworkBindingError`
     /// listing every missing, unexpected or wrongly shaped name.
-    public init(parameters: [String: Tensor], configuration: ResNet50.Configuration = .reference) throws {
-        let bound = try IRNetwork.parameterLayout(configuration: configuration).bind(parameters)
+    public init(parameters: [String: Tensor], configuration: ResNet50.Configuration = .reference,
+                headWidths: HeadWidths = .reference) throws {
+        let bound = try IRNetwork.parameterLayout(configuration: configuration, headWidths: headWidths).bind(parameters)
+        self.headWidths = headWidths
         backbone = ResNet50(bound: bound, prefix: "resnet50.", configuration: configuration)
         edgeHeads = (0 ..< 5).map {
             GroupNormHead(bound, prefix: "fc_edge\($0 + 1)", groups: 4, upsampling: IRNetwork.edgeUpsampling[$0])

@@ -53,6 +53,10 @@ public struct ResNet50: Sendable {
         public var x3: Tensor
         public var x4: Tensor
         public var x5: Tensor
+
+        public init(x1: Tensor, x2: Tensor, x3: Tensor, x4: Tensor, x5: Tensor) {
+            (self.x1, self.x2, self.x3, self.x4, self.x5) = (x1, x2, x3, x4, x5)
+        }
     }
 
     public let configuration: Configuration

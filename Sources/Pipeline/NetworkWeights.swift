@@ -2,8 +2,10 @@
 // a PyTorch .pth (zip archive of PyTorch >= 1.6, or the legacy pickle stream) or a safetensors
 // file — and read without executing anything (Checkpoints). Its tensors become the named
 // parameters the CAM network and IRNet bind (Networks' ParameterLayout; DESIGN §5). The
-// backbone width is inferred from the stem conv's shape, so reduced-width models load as they
-// are. Every failure names the file.
+// backbone is inferred from the tensors — width from the stem conv's shape, bottlenecks per
+// layer from the "layerK.N." names — as are the CAM class count (classifier rows) and IRNet's
+// head widths, so the reduced models the training commands write load as they are. Every
+// failure names the file.
 import Checkpoints
 import Networks
 import Tensors
@@ -67,8 +69,10 @@ public enum NetworkWeights {
         return parameters
     }
 
-    /// The backbone configuration of a state dict: the reference strides and block counts, the
-    /// width from the stem conv ([64·w, 3, 7, 7]).
+    /// The backbone configuration of a state dict: the reference strides, the width from the
+    /// stem conv ([64·w, 3, 7, 7]), the bottlenecks of each layer from the names
+    /// "…layerK.N.conv1.weight" (the reference's 3, 4, 6, 3 for a layer without such names, as in
+    /// files that only use the reference's container aliases).
     public static func configuration(of parameters: [String: Tensor]) throws -> ResNet50.Configuration {
         let preferred = ["resnet50.conv1.weight", "stage1.0.weight", "backbone.0.0.weight"]
         func isStem(_ tensor: Tensor) -> Bool {
@@ -79,35 +83,72 @@ public enum NetworkWeights {
         guard let stem, isStem(stem) else {
             throw CheckpointFileError.noBackbone
         }
-        return ResNet50.Configuration(widthMultiplier: Double(stem.shape[0]) / 64)
+        var blocks = [0, 0, 0, 0]
+        for name in parameters.keys {
+            let parts = name.split(separator: ".")
+            guard parts.count >= 4, parts[parts.count - 2] == "conv1", parts.last == "weight" else { continue }
+            let layer = parts[parts.count - 4], block = parts[parts.count - 3]
+            guard layer.hasPrefix("layer"), let k = Int(layer.dropFirst(5)), (1 ... 4).contains(k),
+                  let n = Int(block), n >= 0, n < 1024 else { continue }
+            blocks[k - 1] = max(blocks[k - 1], n + 1)
+        }
+        let reference = ResNet50.Configuration.reference.blockCounts
+        return ResNet50.Configuration(blockCounts: (0 ..< 4).map { blocks[$0] > 0 ? blocks[$0] : reference[$0] },
+                                      widthMultiplier: Double(stem.shape[0]) / 64)
+    }
+
+    /// Rows of the CAM classifier ("classifier.weight" or its alias "newly_added.0.weight",
+    /// [classes, C5, 1, 1]); the reference's 20 when there is none.
+    public static func classCount(of parameters: [String: Tensor]) -> Int {
+        guard let classifier = parameters["classifier.weight"] ?? parameters["newly_added.0.weight"],
+              classifier.rank == 4, classifier.shape[0] > 0 else { return 20 }
+        return classifier.shape[0]
     }
 
     /// The named tensors of the checkpoint file at `path`.
     public static func load(_ path: String) throws -> [String: Tensor] {
+        try loadWithMetadata(path).parameters
+    }
+
+    /// The named tensors of the checkpoint file at `path` and its text metadata (a safetensors
+    /// header's "__metadata__"; empty for .pth files).
+    public static func loadWithMetadata(_ path: String) throws -> (parameters: [String: Tensor], metadata: [String: String]) {
         let bytes = try FileIO.read(path)
         do {
-            return parameters(try stateDict(from: bytes))
+            if format(of: bytes) == .safeTensors {
+                let file = try SafeTensors.read(bytes)
+                return (parameters(file.tensors), file.metadata)
+            }
+            return (parameters(try stateDict(from: bytes)), [:])
         } catch {
             throw NetworkWeightsError(file: path, underlying: error)
         }
     }
 
-    /// The CAM network of a checkpoint file (the reference's resnet50_cam Net / CAM state dict).
+    /// The CAM network of a checkpoint file (the reference's resnet50_cam Net / CAM state dict,
+    /// or what `irn train-cam` writes: any width, block counts and class count).
     public static func camNetwork(from path: String) throws -> CAMNetwork {
-        let parameters = try load(path)
+        try camNetwork(parameters: load(path), file: path)
+    }
+
+    /// The CAM network of a checkpoint's tensors (`file` names it in errors).
+    public static func camNetwork(parameters: [String: Tensor], file: String) throws -> CAMNetwork {
         do {
-            return try CAMNetwork(parameters: parameters, configuration: try configuration(of: parameters))
+            return try CAMNetwork(parameters: parameters, configuration: try configuration(of: parameters),
+                                  classCount: classCount(of: parameters))
         } catch {
-            throw NetworkWeightsError(file: path, underlying: error)
+            throw NetworkWeightsError(file: file, underlying: error)
         }
     }
 
     /// IRNet of a checkpoint file (the reference's resnet50_irn AffinityDisplacementLoss /
-    /// EdgeDisplacement state dict).
+    /// EdgeDisplacement state dict, or what `irn train-irn` writes: any width, block counts and
+    /// head widths).
     public static func irNetwork(from path: String) throws -> IRNetwork {
         let parameters = try load(path)
         do {
-            return try IRNetwork(parameters: parameters, configuration: try configuration(of: parameters))
+            return try IRNetwork(parameters: parameters, configuration: try configuration(of: parameters),
+                                 headWidths: IRNetwork.HeadWidths(parameters: parameters) ?? .reference)
         } catch {
             throw NetworkWeightsError(file: path, underlying: error)
         }

@@ -3,8 +3,9 @@
 // reference net/resnet50_irn.py Net.forward and trainable_parameters(); DESIGN §6 "Training").
 // The forward pass equals Networks' IRNetwork in training mode (no mean shift) and keeps a
 // `Cache`; the backward pass takes the gradients of the boundary logits and of the displacement
-// field and returns the gradient of every parameter (the backbone features are detached, so
-// nothing flows into them). Parameters and gradients are stored by the reference's names.
+// field and returns the gradient of every parameter, and of x1…x5 when the backbone learns too
+// (otherwise the features are detached, as in the reference). Parameters and gradients are
+// stored by the reference's names.
 
 import Tensors
 import Networks
@@ -23,39 +24,9 @@ public struct IRNetHeads: Sendable {
     /// fc_dp7's conv + GroupNorm + ReLU (its last conv is "fc_dp7.3.weight").
     let displacementMerge: IRNetHeadLayer
 
-    /// Output channels of every level: the reference's, or narrower ones for small test models
-    /// (the group counts stay those of the reference).
-    public struct Widths: Equatable, Sendable {
-        /// fc_edge1…5.
-        public var edge: Int
-        /// fc_dp1…6.
-        public var displacement: [Int]
-        /// fc_dp7's first conv.
-        public var merge: Int
-
-        public init(edge: Int, displacement: [Int], merge: Int) {
-            precondition(displacement.count == 6, "IRNetHeads.Widths: six displacement levels, got \(displacement)")
-            self.edge = edge
-            self.displacement = displacement
-            self.merge = merge
-        }
-
-        /// 32 boundary channels per level; 64, 128, 256, 256, 256, 256 displacement channels; 256.
-        public static let reference = Widths(edge: 32, displacement: [64, 128, 256, 256, 256, 256], merge: 256)
-
-        /// The widths of the heads stored in `parameters` (read off their first convs), or nil
-        /// when one is missing.
-        public init?(parameters: [String: Tensor]) {
-            func out(_ name: String) -> Int? {
-                guard let t = parameters[name], t.rank == 4 else { return nil }
-                return t.shape[0]
-            }
-            guard let edge = out("fc_edge1.0.weight"), let merge = out("fc_dp7.0.weight") else { return nil }
-            let displacement = (1 ... 6).compactMap { out("fc_dp\($0).0.weight") }
-            guard displacement.count == 6 else { return nil }
-            self.init(edge: edge, displacement: displacement, merge: merge)
-        }
-    }
+    /// Output channels of every level: the reference's, or narrower ones for small models
+    /// (Networks' IRNetworkHeadWidths.swift; the group counts stay those of the reference).
+    public typealias Widths = IRNetwork.HeadWidths
 
     static let displacementGroups = [8, 16, 16, 16, 16, 16]
     static let displacementUpsampling = [1, 1, 1, 2, 2, 2]
@@ -183,12 +154,25 @@ public struct IRNetHeads: Sendable {
     }
 
     /// The gradient of every parameter given the gradients of the boundary logits and of the
-    /// displacement field (both of `forward`'s output shapes).
+    /// displacement field (both of `forward`'s output shapes); the features are detached.
     public func backward(boundaryLogitsGradient: Tensor, displacementGradient: Tensor, cache: Cache)
         -> [String: Tensor] {
+        backward(boundaryLogitsGradient: boundaryLogitsGradient, displacementGradient: displacementGradient,
+                 cache: cache, levelGradients: false).parameters
+    }
+
+    /// The gradient of every parameter and, when `levelGradients` is true, of the features
+    /// x1…x5 (each the sum of what its boundary and displacement levels send back; nil otherwise).
+    public func backward(boundaryLogitsGradient: Tensor, displacementGradient: Tensor, cache: Cache,
+                         levelGradients: Bool) -> (parameters: [String: Tensor], levels: [Tensor]?) {
         let p = parameters
         var gradients: [String: Tensor] = [:]
-        // Boundary branch: fc_edge6, then the five levels (their inputs are detached).
+        var levels: [Tensor?] = Array(repeating: nil, count: 5)
+        func add(_ level: Int, _ g: Tensor?) {
+            guard let g else { return }
+            if levels[level] == nil { levels[level] = g } else { levels[level]! += g }
+        }
+        // Boundary branch: fc_edge6, then the five levels.
         let final = conv2dBackward(outputGradient: boundaryLogitsGradient, input: cache.edgeConcat,
                                    weight: p["fc_edge6.weight"]!)
         gradients["fc_edge6.weight"] = final.weight
@@ -196,8 +180,8 @@ public struct IRNetHeads: Sendable {
         let edgeParts = concatChannelsBackward(outputGradient: final.input!,
                                                channels: edgeLayers.map(\.outChannels))
         for (k, layer) in edgeLayers.enumerated() {
-            _ = layer.backward(edgeParts[k], cache: cache.edge[k], parameters: p, inputGradient: false,
-                               gradients: &gradients)
+            add(k, layer.backward(edgeParts[k], cache: cache.edge[k], parameters: p, inputGradient: levelGradients,
+                                  gradients: &gradients))
         }
         // Displacement branch: fc_dp7's last conv, its merge level, fc_dp6, then levels 1…5.
         let last = conv2dBackward(outputGradient: displacementGradient, input: cache.merge.output,
@@ -210,11 +194,12 @@ public struct IRNetHeads: Sendable {
         let upInput = displacementLayers[5].backward(mergeParts[2], cache: cache.displacement[5], parameters: p,
                                                      inputGradient: true, gradients: &gradients)!
         let upParts = concatChannelsBackward(outputGradient: upInput, channels: [dp[2], dp[3], dp[4]])
-        let levelGradients = [mergeParts[0], mergeParts[1], upParts[0], upParts[1], upParts[2]]
+        let outputGradients = [mergeParts[0], mergeParts[1], upParts[0], upParts[1], upParts[2]]
         for level in 0 ..< 5 {
-            _ = displacementLayers[level].backward(levelGradients[level], cache: cache.displacement[level],
-                                                   parameters: p, inputGradient: false, gradients: &gradients)
+            add(level, displacementLayers[level].backward(outputGradients[level], cache: cache.displacement[level],
+                                                          parameters: p, inputGradient: levelGradients,
+                                                          gradients: &gradients))
         }
-        return gradients
+        return (gradients, levelGradients ? levels.map { $0! } : nil)
     }
 }

@@ -1,8 +1,10 @@
 // IRNetTrainer: IRNet's training step (IRNet §4.2–4.5; reference step/train_irn.py with
-// net/resnet50_irn.py AffinityDisplacementLoss; DESIGN §6 "Training"). The backbone is frozen
-// (its features are detached), so it runs as the inference ResNet50 with folded batch norms;
-// the heads (IRNetHeads; their values held in a ParameterSet) are trained with the reference's
-// PolyOptimizer groups: the boundary branch at 1× the learning rate, the displacement branch at 10×, weight decay on both. The
+// net/resnet50_irn.py AffinityDisplacementLoss; DESIGN §6 "Training"). By default the backbone
+// is frozen (its features are detached), so it runs as the inference ResNet50 with folded batch
+// norms; with `trainsBackbone` it runs unfolded (TrainableResNet50) and learns too, its tensors
+// in group 0 next to the boundary branch (both pretrained-rate: 1×). The heads (IRNetHeads; their
+// values held in a ParameterSet) are trained with the reference's PolyOptimizer groups: the
+// boundary branch at 1× the learning rate, the displacement branch at 10×, weight decay on all. The
 // loss (IRNLoss.swift, Eq. 5–8) normalises by pair counts over the whole batch, but every
 // other quantity is per image (GroupNorm included), so images are run one at a time and their
 // parameter gradients summed: the batch's memory is one image's activations.
@@ -11,14 +13,19 @@ import Tensors
 import Networks
 
 public struct IRNetTrainer: Sendable {
-    /// The frozen backbone.
-    public let backbone: ResNet50
-    /// The backbone's unfolded tensors under "resnet50.*", written back into checkpoints.
-    public let backboneParameters: [String: Tensor]
+    /// The backbone with folded batch norms (refreshed after each step when it learns).
+    public private(set) var backbone: ResNet50
+    /// The backbone's tensors as given, under "resnet50.*" (the current ones: `stateDict()`).
+    public let initialBackboneParameters: [String: Tensor]
+    /// True: the backbone learns too (no detach of x1…x5; --train-backbone).
+    public let trainsBackbone: Bool
+    let trainableBackbone: TrainableResNet50?
     /// The boundary and displacement branches (their parameters mirror `parameters`).
     public private(set) var heads: IRNetHeads
     /// The head parameters in the optimiser's groups (0: boundary branch, 1: displacement
-    /// branch, in the reference's order) and the buffer "mean_shift.running_mean".
+    /// branch, in the reference's order), the backbone's parameters (group 0, after the boundary
+    /// branch) and running statistics (buffers) when it learns, and the buffer
+    /// "mean_shift.running_mean".
     public private(set) var parameters: ParameterSet
     /// The optimiser (group 0 at the learning rate, group 1 at 10×).
     public var optimizer: PolyOptimizer
@@ -31,20 +38,33 @@ public struct IRNetTrainer: Sendable {
     /// `ResNet50.parameterLayout(prefix: "resnet50.", configuration:)`), heads starting from
     /// `headParameters` (names of `IRNetHeads.parameterShapes`; their widths are read off the
     /// tensors, the reference's in real training), and the reference's optimiser
-    /// with `learningRate`, `weightDecay` and poly decay over `maxStep` steps.
+    /// with `learningRate`, `weightDecay` and poly decay over `maxStep` steps. With
+    /// `trainsBackbone` every backbone parameter (stem included) learns at 1×.
     public init(backboneParameters: [String: Tensor], configuration: ResNet50.Configuration,
                 headParameters: [String: Tensor], learningRate: Double, weightDecay: Float, maxStep: Int,
-                radius: Int = 10) throws {
+                radius: Int = 10, trainsBackbone: Bool = false) throws {
         let layout = ResNet50.parameterLayout(prefix: "resnet50.", configuration: configuration)
         let bound = try layout.bind(backboneParameters)
         backbone = try ResNet50(parameters: bound, prefix: "resnet50.", configuration: configuration)
-        self.backboneParameters = bound
+        initialBackboneParameters = bound
+        self.trainsBackbone = trainsBackbone
+        trainableBackbone = trainsBackbone ? TrainableResNet50(configuration: configuration, firstTrainedStage: 1) : nil
         let widths = IRNetHeads.Widths(parameters: headParameters) ?? .reference
         heads = IRNetHeads(levelChannels: configuration.featureChannels, widths: widths, parameters: headParameters)
         let shapes = IRNetHeads.parameterShapes(levelChannels: configuration.featureChannels, widths: widths)
         var set = ParameterSet()
         for (group, names) in [shapes.edge.map(\.name), shapes.displacement.map(\.name)].enumerated() {
             for name in names { set.append(name, headParameters[name]!, group: group) }
+            if group == 0 && trainsBackbone {
+                for entry in layout.entries {
+                    let value = bound[entry.name]!
+                    if entry.name.hasSuffix(".running_mean") || entry.name.hasSuffix(".running_var") {
+                        set.setBuffer(entry.name, value)
+                    } else {
+                        set.append(entry.name, value, group: 0)
+                    }
+                }
+            }
         }
         set.setBuffer("mean_shift.running_mean", Tensor(shape: [2]))
         parameters = set
@@ -87,7 +107,8 @@ public struct IRNetTrainer: Sendable {
         for n in 0 ..< batch {
             let image = Tensor(shape: [1] + images.shape.dropFirst(),
                                scalars: Array(images.scalars[n * imageSize ..< (n + 1) * imageSize]))
-            let features = backbone.features(image)
+            let levels = trainableBackbone?.levels(image, parameters)
+            let features = levels?.features ?? backbone.features(image)
             let (logits, field, cache) = heads.forward(features, workspace: workspace)
             var edgeGradient = Tensor(shape: logits.shape)
             var fieldGradient = Tensor(shape: field.shape)
@@ -103,9 +124,17 @@ public struct IRNetTrainer: Sendable {
                     }
                 }
             }
-            let imageGradients = heads.backward(boundaryLogitsGradient: edgeGradient,
-                                                displacementGradient: fieldGradient, cache: cache)
-            for (name, g) in imageGradients { addGradient(&gradients, name, g) }
+            let imageGradients = heads.backward(boundaryLogitsGradient: edgeGradient, displacementGradient: fieldGradient,
+                                                cache: cache, levelGradients: levels != nil)
+            for (name, g) in imageGradients.parameters { addGradient(&gradients, name, g) }
+            if let trainableBackbone, let levels, let levelGradients = imageGradients.levels {
+                var scratch = parameters
+                scratch.zeroGradients()
+                trainableBackbone.backward(levelGradients: levelGradients, cache: levels.cache, parameters: &scratch)
+                for p in scratch.parameters {
+                    if let g = p.gradient { addGradient(&gradients, p.name, g) }
+                }
+            }
         }
         return (weights.terms(sums), gradients)
     }
@@ -118,7 +147,12 @@ public struct IRNetTrainer: Sendable {
         parameters.zeroGradients()
         for (name, g) in gradients { parameters.accumulateGradient(name, g) }
         parameters.step(&optimizer)
-        for p in parameters.parameters { heads.parameters[p.name] = p.value }
+        for p in parameters.parameters where heads.parameters[p.name] != nil { heads.parameters[p.name] = p.value }
+        if trainsBackbone {
+            // The bound layout's names, so the fold cannot fail.
+            backbone = try! ResNet50(parameters: backboneParameters, prefix: "resnet50.",
+                                     configuration: backbone.configuration)
+        }
         return terms
     }
 
@@ -149,9 +183,15 @@ public struct IRNetTrainer: Sendable {
         }))
     }
 
+    /// The backbone's current tensors under "resnet50.*" (the given ones unless it learns).
+    public var backboneParameters: [String: Tensor] {
+        guard trainsBackbone else { return initialBackboneParameters }
+        return initialBackboneParameters.merging(parameters.stateDict().filter { $0.key.hasPrefix("resnet50.") }) { _, trained in trained }
+    }
+
     /// Every tensor of the trained network under the reference's names ("resnet50.*",
     /// "fc_edge*", "fc_dp*", "mean_shift.running_mean"): what Networks' IRNetwork binds.
     public func stateDict() -> [String: Tensor] {
-        backboneParameters.merging(parameters.stateDict()) { _, head in head }
+        initialBackboneParameters.merging(parameters.stateDict()) { _, trained in trained }
     }
 }

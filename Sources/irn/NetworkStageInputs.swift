@@ -5,6 +5,7 @@
 // reporting each step and its time on stderr.
 import Codecs
 import Dispatch
+import Foundation
 import Networks
 import Pipeline
 
@@ -72,6 +73,52 @@ enum NetworkStageInputs {
         }
     }
 
+    /// The CAM network of `path` and its class names: --class-names (a list or a file), else the
+    /// checkpoint's "classes" metadata (`irn train-cam` writes it), else VOC's for a 20-class
+    /// network, else nil (classes by index only).
+    static func camNetwork(_ path: String, arguments: ParsedArguments, log: StepLog) throws -> (CAMNetwork, [String]?) {
+        let (parameters, metadata) = try log.time("loaded CAM weights \(path)") { try NetworkWeights.loadWithMetadata(path) }
+        let network = try NetworkWeights.camNetwork(parameters: parameters, file: path)
+        var names: [String]?
+        if arguments.string("class-names") != nil {
+            names = try RunCommand.classNames(arguments)
+        } else if let text = metadata["classes"] {
+            names = LabeledImageList.classNames(text)
+        }
+        if let given = names, given.count != network.classCount {
+            throw CommandFailure(message: "\(given.count) class names for a CAM network of \(network.classCount) classes (\(path))",
+                                 hint: "give --class-names with \(network.classCount) names, in the order it was trained with")
+        }
+        if names == nil && network.classCount == 20 { names = VOCDataset.categoryNames }
+        log.note("CAM network: width \(network.backbone.configuration.widthMultiplier), blocks \(network.backbone.configuration.blockCounts), \(network.classCount) classes")
+        return (network, names)
+    }
+
+    /// The 0-based classes of --classes: indices below `classCount`, or names of `names`
+    /// (case-insensitive). A bad list is a usage error.
+    static func classes(_ arguments: ParsedArguments, names: [String]?, classCount: Int, spec: CommandSpec) throws -> [Int] {
+        let text = try arguments.requiredString("classes", spec: spec)
+        var keys = Set<Int>()
+        do {
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let entry = part.trimmingCharacters(in: .whitespaces)
+                if entry.isEmpty { continue }
+                if let index = Int(entry), (0 ..< classCount).contains(index) {
+                    keys.insert(index)
+                } else if let index = names?.firstIndex(where: { $0.lowercased() == entry.lowercased() }) {
+                    keys.insert(index)
+                } else {
+                    throw ClassListError.unknownClass(entry)
+                }
+            }
+            guard !keys.isEmpty else { throw ClassListError.empty }
+        } catch let error as ClassListError {
+            let (message, hint) = ErrorReport.describe(error)
+            throw UsageError(message: "--classes: \(message)", hint: hint)
+        }
+        return keys.sorted()
+    }
+
     static func camNetwork(_ path: String, log: StepLog) throws -> CAMNetwork {
         let network = try log.time("loaded CAM weights \(path)") { try NetworkWeights.camNetwork(from: path) }
         log.note("CAM network: width \(network.backbone.configuration.widthMultiplier), \(network.classCount) classes")
@@ -80,7 +127,7 @@ enum NetworkStageInputs {
 
     static func irNetwork(_ path: String, cropSize: Int, log: StepLog) throws -> EdgeDisplacement {
         let network = try log.time("loaded IRN weights \(path)") { try NetworkWeights.irNetwork(from: path) }
-        log.note("IRNet: width \(network.backbone.configuration.widthMultiplier), padded to \(cropSize)")
+        log.note("IRNet: width \(network.backbone.configuration.widthMultiplier), blocks \(network.backbone.configuration.blockCounts), heads \(network.headWidths), padded to \(cropSize)")
         return EdgeDisplacement(network: network, cropSize: cropSize)
     }
 

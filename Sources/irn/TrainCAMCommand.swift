@@ -86,11 +86,15 @@ enum TrainCAMCommand: IRNCommand {
         console.err("train-cam: \(data.examples.count) images, \(data.classCount) classes, \(stepsPerEpoch) steps per epoch, "
                     + "\(totalSteps) steps, width \(configuration.widthMultiplier), blocks \(configuration.blockCounts), "
                     + (trainsBackbone ? "every stage learns" : "stages 3-4 and the classifier learn"))
-        var progress = TrainingProgress(totalSteps: totalSteps, batchSize: batchSize, console: console,
-                                        interval: max(1, min(100, totalSteps / 20)))
+        var progress = ProgressBar(console: console, isTerminal: console.errIsTerminal, interval: 10)
+        defer { progress.finish() }
+        var loss = ProgressBar.Average()
+        var lastLoss = Float.nan
         var shuffle = SeededRandom(seed: UInt64(seed))
         var step = 0
-        let metadata = { (step: Int) in ["format": "pt", "irn": "train-cam", "step": "\(step)"] }
+        let metadata = { (step: Int) in
+            ["format": "pt", "irn": "train-cam", "step": "\(step)", "classes": data.classNames.joined(separator: ",")]
+        }
         training: for epoch in 0..<epochs {
             let order = shuffled(data.examples.count, &shuffle)
             for batch in 0..<stepsPerEpoch {
@@ -104,16 +108,24 @@ enum TrainCAMCommand: IRNCommand {
                     throw CommandFailure(message: "the loss became \(result.loss) at step \(step)",
                                          hint: "lower --lr, or start from a checkpoint")
                 }
-                progress.update(step: step, epoch: epoch, epochs: epochs, loss: result.loss)
+                lastLoss = result.loss
+                let mean = loss.add([result.loss])[0]
+                if progress.update(ProgressBar.training(step: step, totalSteps: totalSteps, batchSize: batchSize, elapsed: progress.elapsed,
+                                             fields: ["epoch \(epoch + 1)/\(epochs)", "loss " + String(format: "%.4f", mean)])) {
+                    loss.reset()
+                }
                 let periodic = saveEvery > 0 ? step % saveEvery == 0 : batch == stepsPerEpoch - 1
                 if periodic && step < totalSteps {
                     try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
+                    progress.finish()
+                    console.err("saved \(out) at step \(step)")
                 }
             }
         }
         try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
-        console.err("wrote \(out) after \(step) steps (last loss " + String(format: "%.4f", progress.lastLoss)
-                    + ", " + TrainingProgress.clock(progress.elapsed) + ")")
+        progress.finish()
+        console.err("wrote \(out) after \(step) steps (last loss " + String(format: "%.4f", lastLoss)
+                    + ", " + ProgressBar.duration(progress.elapsed) + ")")
     }
 
     /// Where the starting parameters come from.

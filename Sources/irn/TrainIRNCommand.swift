@@ -2,9 +2,10 @@
 // that `irn mine-relations` wrote (IRNet §4.2–4.5; reference step/train_irn.py; DESIGN §4,
 // §6 "Training"): frozen backbone, batches of augmented crops (or top-left crops with
 // --no-augment), the reference's loss and PolyOptimizer, then the mean displacement over the
-// training images (top-left crops) as the mean shift. Writes a safetensors checkpoint under the
-// reference's names, atomically, that `irn boundary` loads. Progress on stderr.
-import Dispatch
+// training images (top-left crops) as the mean shift. --train-backbone lets the backbone learn
+// too (no detach). Writes a safetensors checkpoint under the reference's names, atomically, that
+// `irn boundary` loads: at each epoch's end (or every --save-every steps) and at the end, the
+// periodic ones with the mean shift still zero. Progress on stderr.
 import Foundation
 import Pipeline
 import Tensors
@@ -30,8 +31,10 @@ enum TrainIRNCommand: IRNCommand {
             OptionSpec("crop-size", "N", "Side of the training crops, 80...4096 (default 512)"),
             OptionSpec("seed", "N", "Seed of the shuffling, the augmentation and fresh heads (default 0)"),
             OptionSpec("max-steps", "N", "Stop after N steps (the learning-rate schedule stays that of all epochs)"),
+            OptionSpec("save-every", "N", "Also save the checkpoint every N steps (default: at each epoch's end)"),
             OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
             OptionSpec("no-augment", nil, "No rescale, no flip, top-left crops (for exact comparisons)"),
+            OptionSpec("train-backbone", nil, "The backbone learns too (no detach of its features; 1x learning rate, as the boundary branch)"),
         ],
         examples: ["irn train-irn --voc-root VOC2012 --list train_aug --cam-labels out/ir_label --backbone resnet50-19c8e357.pth --out irn.safetensors",
                    "irn train-irn --images imgs --labels labels.txt --cam-labels out/ir_label --backbone cam.safetensors --out irn.safetensors --epochs 1 --batch-size 8 --crop-size 256"])
@@ -52,6 +55,8 @@ enum TrainIRNCommand: IRNCommand {
         let cropSize = try arguments.int("crop-size", default: 512, range: 80...4096)
         let seed = try arguments.int("seed", default: 0, range: 0...Int.max)
         let maxSteps = try arguments.string("max-steps").map { _ in try arguments.int("max-steps", default: 0, range: 1...Int.max) }
+        let saveEvery = try arguments.int("save-every", default: 0, range: 0...Int.max)
+        let trainsBackbone = arguments.has("train-backbone")
         Parallelism.threadCount = try arguments.int("threads", default: Parallelism.processorCount, range: 1...1024)
         let augment = !arguments.has("no-augment")
 
@@ -67,15 +72,18 @@ enum TrainIRNCommand: IRNCommand {
         let scheduleSteps = stepsPerEpoch * epochs
         var trainer = try IRNetTrainer(backboneParameters: weights.backbone, configuration: weights.configuration,
                                        headParameters: heads, learningRate: learningRate, weightDecay: Float(weightDecay),
-                                       maxStep: scheduleSteps)
+                                       maxStep: scheduleSteps, trainsBackbone: trainsBackbone)
         let totalSteps = min(scheduleSteps, maxSteps ?? scheduleSteps)
-        console.err("train-irn: \(items.count) images, \(stepsPerEpoch) steps per epoch, \(totalSteps) steps, batch \(batchSize), crop \(cropSize), backbone width \(weights.configuration.widthMultiplier)\(weights.heads == nil ? "" : ", heads from \(backbonePath)")")
+        console.err("train-irn: \(items.count) images, \(stepsPerEpoch) steps per epoch, \(totalSteps) steps, batch \(batchSize), crop \(cropSize), backbone width \(weights.configuration.widthMultiplier) blocks \(weights.configuration.blockCounts)\(trainsBackbone ? " (learning)" : " (frozen)")\(weights.heads == nil ? "" : ", heads from \(backbonePath)")")
 
         let augmentation: TrainingAugmentation = augment ? .irn(cropSize: cropSize) : .none(cropSize: cropSize)
         var random = SeededRandom(seed: UInt64(seed))
-        let progress = IRNTrainingProgress(totalSteps: totalSteps, batchSize: batchSize, console: console)
+        var progress = ProgressBar(console: console, isTerminal: console.errIsTerminal, interval: 10)
+        defer { progress.finish() }
+        var losses = ProgressBar.Average()
+        let metadata = { (step: Int) in ["format": "pt", "irn": "train-irn", "step": "\(step)"] }
         var step = 0
-        training: for _ in 0 ..< epochs {
+        training: for epoch in 0 ..< epochs {
             let order = TrainCAMCommand.shuffled(items.count, &random)
             for batch in 0 ..< stepsPerEpoch {
                 if step == totalSteps { break training }
@@ -84,10 +92,29 @@ enum TrainIRNCommand: IRNCommand {
                 let images = Tensor(shape: [batchSize, 3, cropSize, cropSize], scalars: samples.flatMap { $0.image.scalars })
                 let terms = trainer.step(images: images, labelMaps: samples.map { $0.labels.values })
                 step += 1
-                progress.report(step: step, terms: terms)
+                guard terms.total.isFinite else {
+                    throw CommandFailure(message: "the loss became \(terms.total) at step \(step)",
+                                         hint: "lower --lr, or start from a checkpoint")
+                }
+                // The four terms as the reference prints them, then their total; means since the last line.
+                let means = losses.add([terms.positiveAffinity, terms.negativeAffinity, terms.foregroundDisplacement,
+                                        terms.backgroundDisplacement, terms.total])
+                let text = means.prefix(4).map { String(format: "%.4f", $0) }.joined(separator: " ")
+                if progress.update(ProgressBar.training(step: step, totalSteps: totalSteps, batchSize: batchSize, elapsed: progress.elapsed,
+                                             fields: ["epoch \(epoch + 1)/\(epochs)",
+                                                      "loss \(text) (total " + String(format: "%.4f", means[4]) + ")"])) {
+                    losses.reset()
+                }
+                let periodic = saveEvery > 0 ? step % saveEvery == 0 : batch == stepsPerEpoch - 1
+                if periodic && step < totalSteps {
+                    try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
+                    progress.finish()
+                    console.err("saved \(out) at step \(step)")
+                }
             }
         }
 
+        progress.finish()
         // The mean shift: top-left crops of the images in list order, whole batches only.
         let meanImages = stepsPerEpoch * batchSize
         var means: [[Double]] = []
@@ -96,42 +123,7 @@ enum TrainIRNCommand: IRNCommand {
             means.append(trainer.meanDisplacement(AffinityTrainingData.topLeftCrop(image, cropSize: cropSize)))
         }
         trainer.setMeanShift(imageMeans: means)
-        try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: ["irn": "train-irn", "step": "\(step)"])
+        try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
         console.err("mean shift \(trainer.meanShift.scalars) over \(means.count) images; wrote \(out)")
-    }
-}
-
-/// The progress line of `irn train-irn`: a bar, the step, the four loss terms and their total,
-/// images/s and the estimated time left; redrawn in place on a terminal, otherwise one line per
-/// step (TrainingProgress.swift is the single-loss form of train-cam).
-struct IRNTrainingProgress {
-    let totalSteps: Int
-    let batchSize: Int
-    let console: Console
-    private let interactive: Bool
-    private let start = DispatchTime.now().uptimeNanoseconds
-
-    init(totalSteps: Int, batchSize: Int, console: Console) {
-        self.totalSteps = totalSteps
-        self.batchSize = batchSize
-        self.console = console
-        interactive = console.errIsTerminal
-    }
-
-    func report(step: Int, terms: IRNLossTerms) {
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let rate = Double(step * batchSize) / max(elapsed, 1e-9)
-        let remaining = elapsed / Double(step) * Double(totalSteps - step)
-        let filled = 20 * step / max(1, totalSteps)
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
-        let losses = [terms.positiveAffinity, terms.negativeAffinity, terms.foregroundDisplacement,
-                      terms.backgroundDisplacement].map { String(format: "%.4f", $0) }.joined(separator: " ")
-        let line = "[\(bar)] step \(step)/\(totalSteps) loss \(losses) (total \(String(format: "%.4f", terms.total))) "
-            + String(format: "%.2f", rate) + " img/s ETA " + TrainingProgress.clock(remaining)
-        if interactive {
-            FileHandle.standardError.write(Data(("\r" + line + (step == totalSteps ? "\n" : "")).utf8))
-        } else {
-            console.err(line)
-        }
     }
 }

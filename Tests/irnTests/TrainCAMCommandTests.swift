@@ -81,6 +81,40 @@ final class TrainCAMCommandTests: CommandTestCase {
         XCTAssert(expected.cam.scalars.allSatisfy(\.isFinite))
     }
 
+    func testCustomClassesAndBlocksLoadInIrnCam() throws {
+        let custom = path("custom.txt")
+        try "2007_000032 thing animal\nchelsea animal\nstreet-scene thing vehicle\n"
+            .write(toFile: custom, atomically: true, encoding: .utf8)
+        let result = run(["train-cam", "--images", images, "--labels", custom, "--class-names", "animal,thing,vehicle",
+                          "--init", "scratch", "--width", "0.0625", "--blocks", "1,2,1,1", "--train-backbone",
+                          "--crop-size", "32", "--batch-size", "3", "--epochs", "1", "--out", path("custom.safetensors")])
+        XCTAssertEqual(result.code, 0, result.err.joined(separator: "\n"))
+        let network = try NetworkWeights.camNetwork(from: path("custom.safetensors"))
+        XCTAssertEqual(network.classCount, 3)
+        XCTAssertEqual(network.backbone.configuration.blockCounts, [1, 2, 1, 1])
+        let photo = Fixtures.url("train_cam/images/chelsea.png").path
+        let image = try ImageFiles.load(photo).rgb()
+        // Names from the checkpoint's metadata, from --class-names, or indices.
+        for (arguments, key) in [(["--classes", "Vehicle"], 2), (["--classes", "y", "--class-names", "x,y,z"], 1),
+                                 (["--classes", "0"], 0)] {
+            let out = path("out\(key)")
+            let cam = run(["cam", "--weights", path("custom.safetensors"), "--image", photo, "--scales", "1",
+                           "--out", out] + arguments)
+            XCTAssertEqual(cam.code, 0, cam.err.joined(separator: "\n"))
+            let written = try npz(out + "/cam/chelsea.npz")
+            let expected = classActivationMaps(of: image, network: network, keys: [key], scales: [1])
+            XCTAssertEqual(written["cam"], expected.cam, "\(arguments)")
+        }
+        let unknown = run(["cam", "--weights", path("custom.safetensors"), "--image", photo, "--classes", "cat",
+                           "--out", path("bad")])
+        XCTAssertEqual(unknown.code, 2)
+        XCTAssertTrue(unknown.err.first?.hasPrefix("irn: error: --classes: unknown class 'cat'") ?? false, "\(unknown.err)")
+        let mismatch = run(["cam", "--weights", path("custom.safetensors"), "--image", photo, "--classes", "0",
+                            "--class-names", "a,b", "--out", path("bad")])
+        XCTAssertEqual(mismatch.code, 1)
+        XCTAssertTrue(mismatch.err.first?.contains("2 class names for a CAM network of 3 classes") ?? false, "\(mismatch.err)")
+    }
+
     func testVOCFolderTrainsWithAugmentation() throws {
         let root = Fixtures.url("voc_mini").path
         let result = run(["train-cam", "--voc-root", root, "--list", "val", "--init", "scratch", "--width", "0.0625",

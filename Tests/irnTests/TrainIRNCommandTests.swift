@@ -39,6 +39,10 @@ final class TrainIRNCommandTests: CommandTestCase {
         try checkOneStep(.unseen)
     }
 
+    func testOneStepWithLearningBackboneEqualsReference() throws {
+        try checkOneStep(.backbone)
+    }
+
     private func checkOneStep(_ golden: TrainIRNGolden) throws {
         try makeFolders()
         for k in golden.ids.indices {
@@ -52,15 +56,27 @@ final class TrainIRNCommandTests: CommandTestCase {
                           "--cam-labels", path("ir_label"), "--backbone", path("start.safetensors"),
                           "--out", path("irn.safetensors"), "--batch-size", "\(golden.ids.count)",
                           "--crop-size", "\(golden.cropSize)", "--lr", "\(golden.learningRate)",
-                          "--no-augment", "--max-steps", "1", "--threads", "2"])
+                          "--no-augment", "--max-steps", "1", "--threads", "2"]
+                         + (golden.trainsBackbone ? ["--train-backbone"] : []))
         XCTAssertEqual(result.code, 0, result.err.joined(separator: "\n"))
-        XCTAssertTrue(result.err.contains { $0.contains("step 1/1 loss") }, result.err.joined(separator: "\n"))
+        XCTAssertTrue(result.err.contains { $0.contains("step 1/1, epoch 1/3, loss") }, result.err.joined(separator: "\n"))
         let saved = try NetworkWeights.load(path("irn.safetensors"))
         try golden.assertHeadsMatch(saved)
+        // It loads for inference with its narrowed heads and backbone read off the tensors.
+        let network = try NetworkWeights.irNetwork(from: path("irn.safetensors"))
+        XCTAssertEqual(network.headWidths, golden.widths)
+        XCTAssertEqual(network.backbone.configuration, golden.configuration)
         assertClose(saved["mean_shift.running_mean"]!, try Fixtures.tensor("\(golden.folder)/mean_shift.npy"),
                     atol: 1e-5, rtol: 1e-4, "mean shift")
-        for (name, tensor) in golden.backboneParameters {
-            XCTAssertEqual(saved[name], tensor, "backbone \(name) changed")
+        if golden.trainsBackbone {
+            for (name, tensor) in try golden.expectedBackbone() {
+                let scale = tensor.scalars.map(abs).max() ?? 0
+                assertClose(saved[name] ?? Tensor(shape: [0]), tensor, atol: 1e-4 * scale, rtol: 1e-4, "backbone \(name)")
+            }
+        } else {
+            for (name, tensor) in golden.backboneParameters {
+                XCTAssertEqual(saved[name], tensor, "backbone \(name) changed")
+            }
         }
     }
 
@@ -134,7 +150,7 @@ final class TrainIRNCommandTests: CommandTestCase {
                           "--out", path("irn.safetensors"), "--batch-size", "2", "--crop-size", "80",
                           "--epochs", "1", "--seed", "3"])
         XCTAssertEqual(result.code, 0, result.err.joined(separator: "\n"))
-        XCTAssertTrue(result.err.contains { $0.contains("step 1/1 loss") }, result.err.joined(separator: "\n"))
+        XCTAssertTrue(result.err.contains { $0.contains("step 1/1, epoch 1/1, loss") }, result.err.joined(separator: "\n"))
         let boundary = run(["boundary", "--weights", path("irn.safetensors"), "--image", path("images/synthetic_0.png"),
                             "--out", path("out"), "--crop-size", "80"])
         XCTAssertEqual(boundary.code, 0, boundary.err.joined(separator: "\n"))
@@ -143,6 +159,42 @@ final class TrainIRNCommandTests: CommandTestCase {
         XCTAssertNotEqual(network.meanShift, Tensor(shape: [2]))
         let saved = try NetworkWeights.load(path("irn.safetensors"))
         for (name, tensor) in backbone { XCTAssertEqual(saved[name], tensor, name) }
+    }
+
+    func testPeriodicAndFinalCheckpoints() throws {
+        try makeFolders()
+        let ids = (0 ..< 2).map { "synthetic_\($0)" }
+        for (k, id) in ids.enumerated() {
+            let (image, labels) = Self.syntheticSample(k)
+            try writeSample(id: id, image: image, labels: labels)
+        }
+        try (ids.joined(separator: "\n") + "\n").write(toFile: path("labels.txt"), atomically: true, encoding: .utf8)
+        let configuration = ResNet50.Configuration(blockCounts: [1, 1, 1, 1], widthMultiplier: 0.0625)
+        try writeCheckpoint(SeededWeights.parameters(for: ResNet50.parameterLayout(prefix: "resnet50.",
+                                                                                   configuration: configuration), seed: 4),
+                            "backbone.safetensors")
+        // Two steps per epoch, stopped after three: saved at the end of epoch 1, then the final checkpoint.
+        let arguments = ["train-irn", "--images", path("images"), "--labels", path("labels.txt"),
+                         "--cam-labels", path("ir_label"), "--backbone", path("backbone.safetensors"),
+                         "--out", path("irn.safetensors"), "--batch-size", "1", "--crop-size", "80", "--epochs", "2",
+                         "--train-backbone"]
+        let byEpoch = run(arguments + ["--max-steps", "3"])
+        XCTAssertEqual(byEpoch.code, 0, byEpoch.err.joined(separator: "\n"))
+        XCTAssertEqual(byEpoch.err.filter { $0.hasPrefix("saved ") }, ["saved \(path("irn.safetensors")) at step 2"])
+        let final = try SafeTensors.read(Fixtures.bytes(at: URL(fileURLWithPath: path("irn.safetensors"))))
+        XCTAssertEqual(final.metadata["step"], "3")
+        XCTAssertEqual(final.metadata["irn"], "train-irn")
+        // Every step with --save-every 1 (the last is the final checkpoint, not a periodic one).
+        let everyStep = run(arguments + ["--save-every", "1", "--max-steps", "2"])
+        XCTAssertEqual(everyStep.code, 0, everyStep.err.joined(separator: "\n"))
+        XCTAssertEqual(everyStep.err.filter { $0.hasPrefix("saved ") }.map { $0.components(separatedBy: " ").last! }, ["1"])
+        let saved = try NetworkWeights.load(path("irn.safetensors"))
+        // The backbone learned, and the file loads as IRNet (its small backbone and the trained heads).
+        let start = try NetworkWeights.load(path("backbone.safetensors"))
+        XCTAssertNotEqual(saved["resnet50.conv1.weight"], start["resnet50.conv1.weight"])
+        let network = try NetworkWeights.irNetwork(from: path("irn.safetensors"))
+        XCTAssertEqual(network.backbone.configuration, configuration)
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasSuffix(".partial") })
     }
 
     func testUsageErrors() throws {

@@ -6,7 +6,10 @@
 // parameter after the step, and the mean shift after it — through the library here and through
 // `irn train-irn --no-augment --max-steps 1` on the same files in TrainIRNCommandTests. A second
 // case ("unseen": three other images larger than the crop, seeded labels, other head widths and
-// learning rate) was added after the implementation passed the first.
+// learning rate) was added after the implementation passed the first. A third ("backbone": a
+// width-1/16 backbone with one bottleneck per layer, 128 crops) is --train-backbone: the reference
+// without the detach of x1…x5, the backbone in the boundary branch's group; EVERY backbone
+// parameter is compared too.
 // Tolerance: |Δ| ≤ 1e-4·max|expected| + 1e-4·|expected| per tensor.
 import XCTest
 import Codecs
@@ -27,7 +30,8 @@ struct TrainIRNGolden {
     let cropSize: Int
     let learningRate: Double
     let maxStep: Int
-    let configuration = ResNet50.Configuration(widthMultiplier: 0.25)
+    var configuration = ResNet50.Configuration(widthMultiplier: 0.25)
+    var trainsBackbone = false
 
     /// The case the implementation was developed on.
     static let seen = TrainIRNGolden(
@@ -39,6 +43,12 @@ struct TrainIRNGolden {
         folder: "train_irn/unseen", seed: 909, widths: IRNetHeads.Widths(edge: 4, displacement: [8, 16, 16, 16, 16, 16], merge: 16),
         ids: ["2008_000011", "2008_000012", "2008_000013"], sizes: [(100, 84), (72, 120), (80, 80)], imageSeed: 200,
         cropSize: 80, learningRate: 0.05, maxStep: 5)
+    /// The backbone learns too (no detach), a small backbone.
+    static let backbone = TrainIRNGolden(
+        folder: "train_irn/backbone", seed: 707, widths: IRNetHeads.Widths(edge: 4, displacement: [8, 16, 16, 16, 16, 16], merge: 16),
+        ids: ["2009_000021", "2009_000022"], sizes: [(132, 120), (120, 136)], imageSeed: 300,
+        cropSize: 128, learningRate: 0.05, maxStep: 4,
+        configuration: ResNet50.Configuration(blockCounts: [1, 1, 1, 1], widthMultiplier: 0.0625), trainsBackbone: true)
 
     var backboneParameters: [String: Tensor] {
         SeededWeights.parameters(for: ResNet50.parameterLayout(prefix: "resnet50.", configuration: configuration),
@@ -82,6 +92,15 @@ struct TrainIRNGolden {
         return result
     }
 
+    /// Every backbone parameter after the step (the backbone case), by name.
+    func expectedBackbone() throws -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for (name, array) in try NPZ.decode(Fixtures.bytes("\(folder)/updated_backbone.npz")) {
+            result[name] = Tensor(shape: array.shape, scalars: array.floats())
+        }
+        return result
+    }
+
     /// Compares every head parameter; returns the largest relative difference
     /// (max |Δ| / max |expected|) over all tensors.
     @discardableResult
@@ -112,6 +131,10 @@ final class TrainIRNGoldenTests: XCTestCase {
         try check(.unseen)
     }
 
+    func testOneStepWithLearningBackboneEqualsReference() throws {
+        try check(.backbone)
+    }
+
     private func check(_ golden: TrainIRNGolden) throws {
         let count = golden.ids.count, crop = golden.cropSize
         let samples = try (0 ..< count).map {
@@ -125,7 +148,8 @@ final class TrainIRNGoldenTests: XCTestCase {
 
         var trainer = try IRNetTrainer(backboneParameters: golden.backboneParameters,
                                        configuration: golden.configuration, headParameters: golden.headParameters,
-                                       learningRate: golden.learningRate, weightDecay: 1e-4, maxStep: golden.maxStep)
+                                       learningRate: golden.learningRate, weightDecay: 1e-4, maxStep: golden.maxStep,
+                                       trainsBackbone: golden.trainsBackbone)
         XCTAssertEqual(trainer.heads.widths, golden.widths)
         let images = Tensor(shape: [count, 3, crop, crop], scalars: samples.flatMap { $0.image.scalars })
         let terms = trainer.step(images: images, labelMaps: samples.map { $0.labels.values })
@@ -135,6 +159,25 @@ final class TrainIRNGoldenTests: XCTestCase {
                     "loss terms")
         let worst = try golden.assertHeadsMatch(trainer.heads.parameters)
         print("train-irn golden step (\(golden.folder)): largest max|Δ|/max|expected| over the head tensors \(worst); terms \(terms)")
+        if golden.trainsBackbone {
+            let expected = try golden.expectedBackbone()
+            let actual = trainer.backboneParameters
+            var worstBackbone: Float = 0, changed = 0
+            for (name, tensor) in expected.sorted(by: { $0.key < $1.key }) {
+                guard let value = actual[name] else { XCTFail("no backbone parameter \(name)"); continue }
+                let scale = tensor.scalars.map(abs).max() ?? 0
+                assertClose(value, tensor, atol: 1e-4 * scale, rtol: 1e-4, name)
+                let difference = zip(value.scalars, tensor.scalars).map { abs($0 - $1) }.max() ?? 0
+                worstBackbone = max(worstBackbone, difference / max(scale, .leastNormalMagnitude))
+                if golden.backboneParameters[name] != tensor { changed += 1 }
+            }
+            // Every parameter the reference trains, and it moved them all.
+            let trainable = ResNet50.parameterLayout(prefix: "resnet50.", configuration: golden.configuration).entries
+                .filter { !$0.name.hasSuffix(".running_mean") && !$0.name.hasSuffix(".running_var") }.count
+            XCTAssertEqual(expected.count, trainable)
+            XCTAssertEqual(changed, trainable)
+            print("train-irn golden step (\(golden.folder)): \(expected.count) backbone tensors, largest max|Δ|/max|expected| \(worstBackbone)")
+        }
 
         // The mean shift: the top-left crop of each image, mean over pixels, then over images.
         let means = (0 ..< count).map {
