@@ -32,6 +32,10 @@ public struct RandomWalk: Sendable {
     /// (RandomWalk+Weights.swift); 0 for neighbours outside the map and the missing second row
     /// of an odd height.
     let weights: [Float]
+    /// The symmetric form of T for the planar stencil (RandomWalk+SymmetricWeights.swift).
+    let symmetric: SymmetricWeights
+    /// The planar stencil's tap table (its layout's channel count is unused).
+    let planar: PlanarStencil
 
     /// Precomputes the transition weights of a boundary map [h, w] (values in [0, 1], e.g. after
     /// a sigmoid). `radius` ≥ 1 selects the pairs (PathIndex), `beta` > 0 sharpens affinities.
@@ -51,6 +55,11 @@ public struct RandomWalk: Sendable {
         let planes = RandomWalk.transitionPlanes(
             affinity: Affinity(boundary: boundary, pathIndex: pathIndex), beta: beta, neighbours: neighbours)
         self.weights = RandomWalk.pack(planes, taps: taps, height: height, width: width)
+        let geometry = PlanarLayout(height: height, width: width, margin: max(1, radius - 1), channels: 0)
+        let affinity = Affinity(boundary: boundary, pathIndex: pathIndex)
+        self.symmetric = SymmetricWeights(affinity: affinity, beta: beta, geometry: geometry)
+        self.planar = PlanarStencil(taps: taps, neighbours: neighbours, directions: pathIndex.directions,
+                                    layout: geometry)
     }
 
     /// The reference's propagate_to_edge: (scores ⊙ (1 − boundary)) · T^(2^expTimes).
@@ -78,28 +87,29 @@ public struct RandomWalk: Sendable {
 
     /// x · T^steps for x of shape [C, h, w] (row vectors of hw pixels, one per channel): a
     /// truncated Chebyshev expansion of T^steps when that takes fewer stencil passes
-    /// (`chebyshevDegree`), else `steps` plain applications of T.
-    public func walk(_ x: Tensor, steps: Int) -> Tensor {
+    /// (`chebyshevDegree`), else `steps` plain applications of T. `kernel` picks the stencil
+    /// (by default the faster one for the channel count, `kernel(channels:)`).
+    public func walk(_ x: Tensor, steps: Int, kernel: WalkKernel? = nil) -> Tensor {
         precondition(steps >= 0, "steps must be non-negative, got \(steps)")
         checkShape(x)
+        let kernel = kernel ?? self.kernel(channels: x.shape[0])
         if let degree = chebyshevDegree(steps: steps) {
-            return walkByChebyshev(x, steps: steps, degree: degree)
+            return walkByChebyshev(x, steps: steps, degree: degree, kernel: kernel)
         }
-        return walkByPowers(x, steps: steps)
+        return walkByPowers(x, steps: steps, kernel: kernel)
     }
 
     /// x · T^steps by `steps` applications of the stencil, one after the other.
-    public func walkByPowers(_ x: Tensor, steps: Int) -> Tensor {
+    public func walkByPowers(_ x: Tensor, steps: Int, kernel: WalkKernel? = nil) -> Tensor {
         precondition(steps >= 0, "steps must be non-negative, got \(steps)")
         checkShape(x)
-        var buffers = WalkBuffers(layout: layout(channels: x.shape[0]), count: 2)
-        buffers.load(x, into: 0)
+        let passes = passes(x, kernel: kernel ?? self.kernel(channels: x.shape[0]), buffers: 2)
         var current = 0
         for _ in 0..<steps {
-            apply(&buffers, from: current, to: 1 - current, accumulator: 1 - current, mode: .power)
+            passes.apply(from: current, to: 1 - current, accumulator: 1 - current, mode: .power)
             current = 1 - current
         }
-        return buffers.tensor(from: current)
+        return passes.tensor(from: current)
     }
 
     func layout(channels: Int) -> WalkLayout {

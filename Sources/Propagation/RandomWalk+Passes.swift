@@ -1,0 +1,100 @@
+// RandomWalk+Passes: the two stencils of the random walk (IRNet §5) behind one interface, so the
+// Chebyshev expansion (RandomWalk+Chebyshev.swift) and the plain powers drive either: the
+// channel-interleaved stencil on T (RandomWalk+Stencil.swift, for many channels) and the planar
+// stencil on the symmetric S (PlanarStencil.swift, for few). Which one a walk takes is chosen
+// by channel count from `irn bench walk` measurements (Docs/Benchmarks.md).
+
+import Dispatch
+import Tensors
+
+/// The stencil a walk runs on.
+public enum WalkKernel: Equatable, Sendable {
+    /// Channels interleaved 8 to a SIMD vector, weights T.
+    case interleaved
+    /// One plane per channel, SIMD along rows, channels in groups of `group` (1...4) planes
+    /// sharing each weight load; weights S = D^-½ A^β D^-½.
+    case planar(group: Int)
+}
+
+/// Working buffers of a walk, loaded with its input in buffer 0, and its stencil pass.
+protocol WalkPasses {
+    /// One stencil pass from buffer `from` into `to` (and `accumulator`, per `mode`).
+    func apply(from: Int, to: Int, accumulator: Int, mode: StencilOutput)
+    /// Buffer `buffer` as x·T^k, shape [C, h, w].
+    func tensor(from buffer: Int) -> Tensor
+}
+
+extension RandomWalk {
+    /// The faster stencil for `channels` channels on this machine class (Docs/Benchmarks.md).
+    public func kernel(channels: Int) -> WalkKernel {
+        .planar(group: 4)
+    }
+
+    /// Buffers for x [C, h, w] on `kernel`, x loaded into buffer 0.
+    func passes(_ x: Tensor, kernel: WalkKernel, buffers count: Int) -> any WalkPasses {
+        switch kernel {
+        case .interleaved:
+            let buffers = WalkBuffers(layout: layout(channels: x.shape[0]), count: count)
+            buffers.load(x, into: 0)
+            return InterleavedPasses(walk: self, buffers: buffers)
+        case let .planar(group):
+            precondition((1...4).contains(group), "planar groups hold 1...4 channels, got \(group)")
+            let buffers = PlanarBuffers(layout: planar.layout.with(channels: x.shape[0]), count: count)
+            buffers.load(x, scale: symmetric.rootDegree, into: 0)
+            return PlanarPasses(walk: self, buffers: buffers, group: group)
+        }
+    }
+}
+
+/// The interleaved stencil on WalkBuffers.
+struct InterleavedPasses: WalkPasses {
+    let walk: RandomWalk
+    var buffers: WalkBuffers
+
+    func apply(from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
+        var buffers = self.buffers
+        walk.apply(&buffers, from: from, to: to, accumulator: accumulator, mode: mode)
+    }
+
+    func tensor(from buffer: Int) -> Tensor { buffers.tensor(from: buffer) }
+}
+
+/// The planar stencil on PlanarBuffers: the buffers hold x·D^½ and its walk under S, so the
+/// result is scaled back by D^-½.
+struct PlanarPasses: WalkPasses {
+    let walk: RandomWalk
+    let buffers: PlanarBuffers
+    let group: Int
+
+    func apply(from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
+        let layout = buffers.layout
+        guard layout.channels > 0 else { return }
+        var stencil = walk.planar
+        stencil.layout = layout
+        let pairs = layout.pairedHeight / 2
+        let workers = RandomWalk.workerCount(
+            rowPairs: pairs, work: layout.channels * pairs * layout.paddedWidth * 2 * walk.neighbours.count)
+        let x = UnsafePointer(buffers.planes[from]), out = buffers.planes[to]
+        let acc = buffers.planes[accumulator]
+        let group = self.group
+        walk.symmetric.packed.withUnsafeBufferPointer { weights in
+            stencil.table.withUnsafeBufferPointer { table in
+                let weights = weights.baseAddress!, table = table.baseAddress!
+                if workers == 1 {
+                    stencil.step(x, out, acc, rowPairs: 0..<pairs, group: group, weights: weights,
+                                 table: table, mode: mode)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        let share = (pairs * worker / workers)..<(pairs * (worker + 1) / workers)
+                        stencil.step(x, out, acc, rowPairs: share, group: group, weights: weights,
+                                     table: table, mode: mode)
+                    }
+                }
+            }
+        }
+    }
+
+    func tensor(from buffer: Int) -> Tensor {
+        buffers.tensor(from: buffer, scale: walk.symmetric.inverseRootDegree)
+    }
+}
