@@ -25,9 +25,14 @@ protocol WalkPasses {
 }
 
 extension RandomWalk {
-    /// The faster stencil for `channels` channels on this machine class (Docs/Benchmarks.md).
+    /// Most channels the planar stencil takes; more go interleaved.
+    public static let planarChannelLimit = 16
+
+    /// The faster stencil for `channels` channels, from `irn bench walk` on a 94×125 map
+    /// (Docs/Benchmarks.md): planar in groups of 4 up to 16 channels (about 3.5 ms per channel
+    /// there, 8 ms for one), interleaved above (about 65 ms for 17-24 channels, 8 per vector).
     public func kernel(channels: Int) -> WalkKernel {
-        .planar(group: 4)
+        channels <= RandomWalk.planarChannelLimit ? .planar(group: 4) : .interleaved
     }
 
     /// Buffers for x [C, h, w] on `kernel`, x loaded into buffer 0.
@@ -36,7 +41,7 @@ extension RandomWalk {
         case .interleaved:
             let buffers = WalkBuffers(layout: layout(channels: x.shape[0]), count: count)
             buffers.load(x, into: 0)
-            return InterleavedPasses(walk: self, buffers: buffers)
+            return InterleavedPasses(walk: self, buffers: buffers, weights: interleavedWeights())
         case let .planar(group):
             precondition((1...4).contains(group), "planar groups hold 1...4 channels, got \(group)")
             let buffers = PlanarBuffers(layout: planar.layout.with(channels: x.shape[0]), count: count)
@@ -49,11 +54,12 @@ extension RandomWalk {
 /// The interleaved stencil on WalkBuffers.
 struct InterleavedPasses: WalkPasses {
     let walk: RandomWalk
-    var buffers: WalkBuffers
+    let buffers: WalkBuffers
+    /// 2·T packed for the stencil (RandomWalk+Weights.swift).
+    let weights: [Float]
 
     func apply(from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
-        var buffers = self.buffers
-        walk.apply(&buffers, from: from, to: to, accumulator: accumulator, mode: mode)
+        walk.apply(buffers, weights: weights, from: from, to: to, accumulator: accumulator, mode: mode)
     }
 
     func tensor(from buffer: Int) -> Tensor { buffers.tensor(from: buffer) }

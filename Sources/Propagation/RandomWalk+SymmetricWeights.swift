@@ -20,20 +20,21 @@ struct SymmetricWeights: Sendable {
         let height = affinity.height, width = affinity.width, planeSize = height * width
         let directions = affinity.pathIndex.directions
         // A^β of every pair (0 for pairs leaving the map) and the degrees d_j = 1 + Σ A^β(j, ·).
+        let raised = RandomWalk.powers(affinity.values.scalars, beta)
         var powered = [Double](repeating: 0, count: directions.count * planeSize)
         var degree = [Double](repeating: 1, count: planeSize)
-        affinity.values.scalars.withUnsafeBufferPointer { values in
+        raised.withUnsafeBufferPointer { raised in
             powered.withUnsafeMutableBufferPointer { powered in
                 degree.withUnsafeMutableBufferPointer { degree in
                     for (k, d) in directions.enumerated() {
                         let plane = k &* planeSize, shift = d.dy &* width &+ d.dx
-                        for y in 0..<height {
-                            let y2 = y &+ d.dy
-                            for x in 0..<width {
-                                let x2 = x &+ d.dx
-                                guard y2 < height, x2 >= 0, x2 < width else { continue }
-                                let j = y &* width &+ x
-                                let a = Double(RandomWalk.power(values[plane &+ j], beta))
+                        let left = max(0, -d.dx), right = min(width, width - d.dx)
+                        guard d.dy < height, left < right else { continue }
+                        for y in 0..<(height - d.dy) {
+                            let row = y &* width
+                            for x in left..<right {
+                                let j = row &+ x
+                                let a = Double(raised[plane &+ j])
                                 powered[plane &+ j] = a
                                 degree[j] += a
                                 degree[j &+ shift] += a

@@ -26,12 +26,11 @@ public struct RandomWalk: Sendable {
     /// ((0, 0) and ± every PathIndex direction).
     public let neighbours: [PixelOffset]
 
-    /// The order in which the step kernel visits the stencil for two rows at once.
+    /// The order in which the stencils visit the taps for two rows at once.
     let taps: RowPairTaps
-    /// 2·T[j + n, j] for every pixel j and neighbour n, packed in the kernel's reading order
-    /// (RandomWalk+Weights.swift); 0 for neighbours outside the map and the missing second row
-    /// of an odd height.
-    let weights: [Float]
+    /// The affinities of every pair (the interleaved stencil's weights T are computed from them
+    /// when a walk takes that stencil, RandomWalk+Passes.swift).
+    let affinity: Affinity
     /// The symmetric form of T for the planar stencil (RandomWalk+SymmetricWeights.swift).
     let symmetric: SymmetricWeights
     /// The planar stencil's tap table (its layout's channel count is unused).
@@ -52,14 +51,18 @@ public struct RandomWalk: Sendable {
         let neighbours = RandomWalk.stencil(pathIndex)
         self.neighbours = neighbours
         self.taps = RowPairTaps(neighbours: neighbours)
-        let planes = RandomWalk.transitionPlanes(
-            affinity: Affinity(boundary: boundary, pathIndex: pathIndex), beta: beta, neighbours: neighbours)
-        self.weights = RandomWalk.pack(planes, taps: taps, height: height, width: width)
-        let geometry = PlanarLayout(height: height, width: width, margin: max(1, radius - 1), channels: 0)
         let affinity = Affinity(boundary: boundary, pathIndex: pathIndex)
+        self.affinity = affinity
+        let geometry = PlanarLayout(height: height, width: width, margin: max(1, radius - 1), channels: 0)
         self.symmetric = SymmetricWeights(affinity: affinity, beta: beta, geometry: geometry)
         self.planar = PlanarStencil(taps: taps, neighbours: neighbours, directions: pathIndex.directions,
                                     layout: geometry)
+    }
+
+    /// 2·T packed for the interleaved stencil (RandomWalk+Weights.swift).
+    func interleavedWeights() -> [Float] {
+        let planes = RandomWalk.transitionPlanes(affinity: affinity, beta: beta, neighbours: neighbours)
+        return RandomWalk.pack(planes, taps: taps, height: height, width: width)
     }
 
     /// The reference's propagate_to_edge: (scores ⊙ (1 − boundary)) · T^(2^expTimes).
@@ -116,8 +119,10 @@ public struct RandomWalk: Sendable {
         WalkLayout(height: height, width: width, margin: max(1, radius - 1), channels: channels)
     }
 
-    /// One stencil pass over the whole map (threads over bands of row pairs).
-    func apply(_ buffers: inout WalkBuffers, from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
+    /// One pass of the interleaved stencil with weights `weights` (`interleavedWeights()`) over
+    /// the whole map (threads over bands of row pairs).
+    func apply(_ buffers: WalkBuffers, weights: [Float], from: Int, to: Int, accumulator: Int,
+               mode: StencilOutput) {
         let layout = buffers.layout
         guard layout.groups > 0 else { return }
         let kernel = StencilKernel(taps: taps, layout: layout)

@@ -74,6 +74,16 @@ final class PlanarWalkTests: XCTestCase {
         print("planar Chebyshev vs naive powers: \(worstNaive), vs interleaved powers: \(worstPowers)")
     }
 
+    /// The vectorised a^β of whole arrays gives the bits of the scalar one (whole β by
+    /// squaring in Double, other β by powf), including the tail of a length no multiple of 8.
+    func testVectorPowersEqualScalarPower() {
+        var random = SeededRandom(seed: 91)
+        let values = (0..<1003).map { _ in random.nextUnit() } + [0, 1]
+        for beta: Float in [1, 3, 10, 2.5, 64] {
+            XCTAssertEqual(RandomWalk.powers(values, beta), values.map { RandomWalk.power($0, beta) }, "β \(beta)")
+        }
+    }
+
     /// Every output is summed in the same order whatever the thread count or the grouping of
     /// the channels: the planar walk gives the same bits for 1 and 2 threads and groups 1...4.
     func testPlanarWalkIsBitIdenticalAcrossThreadsAndGroups() {
