@@ -45,8 +45,9 @@ extension RandomWalk {
         case let .planar(group):
             precondition((1...4).contains(group), "planar groups hold 1...4 channels, got \(group)")
             let buffers = PlanarBuffers(layout: planar.layout.with(channels: x.shape[0]), count: count)
-            buffers.load(x, scale: symmetric.rootDegree, into: 0)
-            return PlanarPasses(walk: self, buffers: buffers, group: group)
+            let weights = SymmetricWeights(affinity: affinity, beta: beta, geometry: planar.layout)
+            buffers.load(x, scale: weights.rootDegree, into: 0)
+            return PlanarPasses(walk: self, buffers: buffers, weights: weights, group: group)
         }
     }
 }
@@ -70,6 +71,8 @@ struct InterleavedPasses: WalkPasses {
 struct PlanarPasses: WalkPasses {
     let walk: RandomWalk
     let buffers: PlanarBuffers
+    /// S packed for the stencil, and the scalings D^½, D^-½.
+    let weights: SymmetricWeights
     let group: Int
 
     func apply(from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
@@ -83,7 +86,7 @@ struct PlanarPasses: WalkPasses {
         let x = UnsafePointer(buffers.planes[from]), out = buffers.planes[to]
         let acc = buffers.planes[accumulator]
         let group = self.group
-        walk.symmetric.packed.withUnsafeBufferPointer { weights in
+        self.weights.packed.withUnsafeBufferPointer { weights in
             stencil.table.withUnsafeBufferPointer { table in
                 let weights = weights.baseAddress!, table = table.baseAddress!
                 if workers == 1 {
@@ -101,6 +104,6 @@ struct PlanarPasses: WalkPasses {
     }
 
     func tensor(from buffer: Int) -> Tensor {
-        buffers.tensor(from: buffer, scale: walk.symmetric.inverseRootDegree)
+        buffers.tensor(from: buffer, scale: weights.inverseRootDegree)
     }
 }

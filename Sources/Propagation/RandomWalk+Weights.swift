@@ -1,5 +1,6 @@
 // RandomWalk+Weights: the transition matrix T = A^β normalised per column (IRNet §5, T = D⁻¹A^β),
-// computed once per boundary map and packed in the order the step kernel reads it.
+// packed in the order the interleaved stencil reads it (computed when a walk takes that stencil),
+// and the powers a^β shared with the symmetric form (RandomWalk+SymmetricWeights.swift).
 // T[j + n, j] = A(j, j + n)^β / Σ_k A(j, j + k)^β over the stencil offsets n, with A(j, j) = 1
 // and A = 0 across the map border. The sum is taken in Double: the reference's float32 column sum
 // of its dense matrix is within ~4e-7 of the exact sum, a plain Float sum is off by up to ~2e-6,

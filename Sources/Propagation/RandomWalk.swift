@@ -1,11 +1,12 @@
 // RandomWalk: semantic propagation by a random walk on the affinity graph (IRNet §5:
 // T = D⁻¹A^β, vec(M*) = T^t · vec(M ⊙ (1 − B)); the reference's propagate_to_edge).
-// Sits after IRNetwork (boundary B) and the CAMs. A holds 1 on the diagonal and the affinity of both directions of every pair of PathIndex(r)
-// inside the map; each column of A^β is divided by its sum. The reference squares the dense
-// (hw)² matrix exp_times times; here T is a sparse stencil over the 2·|directions| + 1
-// neighbours of each pixel and x·T^(2^exp_times) is a truncated Chebyshev expansion (about 100
-// stencil passes instead of 256, RandomWalk+Chebyshev.swift), in O(hw) memory. Twins: plain
-// powers (walkByPowers, walkNaive) and the dense computation (RandomWalk+Dense.swift).
+// Sits after IRNetwork (boundary B) and the CAMs. A holds 1 on the diagonal and the affinity of
+// both directions of every pair of PathIndex(r) inside the map; each column of A^β is divided by
+// its sum. The reference squares the dense (hw)² matrix exp_times times; here T is a sparse
+// stencil over the 2·|directions| + 1 neighbours of each pixel and x·T^(2^exp_times) is a
+// truncated Chebyshev expansion (about 100 stencil passes instead of 256), in O(hw) memory, on
+// a planar or a channel-interleaved stencil (RandomWalk+Passes.swift). Twins: plain powers
+// (walkByPowers, walkNaive) and the dense computation (RandomWalk+Dense.swift).
 
 import Dispatch
 import Tensors
@@ -28,15 +29,13 @@ public struct RandomWalk: Sendable {
 
     /// The order in which the stencils visit the taps for two rows at once.
     let taps: RowPairTaps
-    /// The affinities of every pair (the interleaved stencil's weights T are computed from them
-    /// when a walk takes that stencil, RandomWalk+Passes.swift).
+    /// The affinities of every pair: each walk computes the weights of the stencil it takes
+    /// from them (T or its symmetric form, RandomWalk+Passes.swift).
     let affinity: Affinity
-    /// The symmetric form of T for the planar stencil (RandomWalk+SymmetricWeights.swift).
-    let symmetric: SymmetricWeights
     /// The planar stencil's tap table (its layout's channel count is unused).
     let planar: PlanarStencil
 
-    /// Precomputes the transition weights of a boundary map [h, w] (values in [0, 1], e.g. after
+    /// Precomputes the affinities of a boundary map [h, w] (values in [0, 1], e.g. after
     /// a sigmoid). `radius` ≥ 1 selects the pairs (PathIndex), `beta` > 0 sharpens affinities.
     public init(boundary: Tensor, radius: Int = 5, beta: Float = 10) {
         precondition(boundary.rank == 2 && boundary.shape[0] > 0 && boundary.shape[1] > 0,
@@ -54,7 +53,6 @@ public struct RandomWalk: Sendable {
         let affinity = Affinity(boundary: boundary, pathIndex: pathIndex)
         self.affinity = affinity
         let geometry = PlanarLayout(height: height, width: width, margin: max(1, radius - 1), channels: 0)
-        self.symmetric = SymmetricWeights(affinity: affinity, beta: beta, geometry: geometry)
         self.planar = PlanarStencil(taps: taps, neighbours: neighbours, directions: pathIndex.directions,
                                     layout: geometry)
     }
