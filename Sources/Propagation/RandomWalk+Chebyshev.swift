@@ -59,19 +59,18 @@ extension RandomWalk {
 
     /// x·T^steps = Σ_{k ≤ degree} c_k · x·T_k(T), the terms by the three-term recurrence, in
     /// three working buffers (the two latest terms and the sum).
-    func walkByChebyshev(_ x: Tensor, steps: Int, degree: Int) -> Tensor {
+    func walkByChebyshev(_ x: Tensor, steps: Int, degree: Int, kernel: WalkKernel) -> Tensor {
         precondition(degree >= 2)
         let c = RandomWalk.chebyshevCoefficients(steps: steps, degree: degree).coefficients
-        var buffers = WalkBuffers(layout: layout(channels: x.shape[0]), count: 3)
+        let passes = passes(x, kernel: kernel, buffers: 3)
         let sum = 2
-        buffers.load(x, into: 0)
-        apply(&buffers, from: 0, to: 1, accumulator: sum, mode: .first(c0: Float(c[0]), c1: Float(c[1])))
+        passes.apply(from: 0, to: 1, accumulator: sum, mode: .first(c0: Float(c[0]), c1: Float(c[1])))
         var previous = 0, current = 1
         for k in 2...degree {
             // previous ← 2·T·current − previous, the term of degree k.
-            apply(&buffers, from: current, to: previous, accumulator: sum, mode: .recurrence(c: Float(c[k])))
+            passes.apply(from: current, to: previous, accumulator: sum, mode: .recurrence(c: Float(c[k])))
             swap(&previous, &current)
         }
-        return buffers.tensor(from: sum)
+        return passes.tensor(from: sum)
     }
 }

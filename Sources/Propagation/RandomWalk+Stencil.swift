@@ -1,5 +1,5 @@
 // RandomWalk+Stencil: one application of the sparse transition operator, the hot loop of the
-// random walk (IRNet §5, a factor of T^t; RandomWalk+Chebyshev.swift and walkByPowers call it).
+// random walk with more than 16 channels (IRNet §5, a factor of T^t; RandomWalk+Passes.swift).
 // Pixel j of the output is Σ_n T[j + n, j] · x[j + n] over the stencil, for every channel.
 // Channels are interleaved: each group of 8 channels is one plane of SIMD8 per pixel, so one
 // broadcast weight feeds up to three vector multiply-adds. Two rows are computed together

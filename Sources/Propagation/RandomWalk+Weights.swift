@@ -1,5 +1,6 @@
 // RandomWalk+Weights: the transition matrix T = A^β normalised per column (IRNet §5, T = D⁻¹A^β),
-// computed once per boundary map and packed in the order the step kernel reads it.
+// packed in the order the interleaved stencil reads it (computed when a walk takes that stencil),
+// and the powers a^β shared with the symmetric form (RandomWalk+SymmetricWeights.swift).
 // T[j + n, j] = A(j, j + n)^β / Σ_k A(j, j + k)^β over the stencil offsets n, with A(j, j) = 1
 // and A = 0 across the map border. The sum is taken in Double: the reference's float32 column sum
 // of its dense matrix is within ~4e-7 of the exact sum, a plain Float sum is off by up to ~2e-6,
@@ -20,7 +21,7 @@ extension RandomWalk {
         var directionIndex: [PixelOffset: Int] = [:]
         for (d, offset) in affinity.pathIndex.directions.enumerated() { directionIndex[offset] = d }
         // A^β of every pair, once per pair (pairs leaving the map hold 0, and 0^β = 0).
-        let powered = affinity.values.scalars.map { RandomWalk.power($0, beta) }
+        let powered = RandomWalk.powers(affinity.values.scalars, beta)
         // The plane of each stencil offset n: A(j, j + n) is the pair (j, j + n) when n is a
         // direction, the pair (j + n, j) stored at j + n when −n is one, and 1 at n = 0.
         var planes = [Float](repeating: 0, count: neighbours.count * planeSize)
@@ -67,14 +68,54 @@ extension RandomWalk {
     /// cost; other β by powf.
     @inline(__always)
     static func power(_ a: Float, _ beta: Float) -> Float {
-        guard beta == beta.rounded(), beta >= 1, beta <= 64 else { return powf(a, beta) }
-        var exponent = Int(beta), base = Double(a), result = 1.0
+        guard let exponent = wholeExponent(beta) else { return powf(a, beta) }
+        return power(a, exponent: exponent)
+    }
+
+    /// β as a whole exponent 1...64, or nil.
+    static func wholeExponent(_ beta: Float) -> Int? {
+        beta == beta.rounded() && beta >= 1 && beta <= 64 ? Int(beta) : nil
+    }
+
+    /// a^exponent by repeated squaring in Double, rounded once to Float.
+    @inline(__always)
+    static func power(_ a: Float, exponent: Int) -> Float {
+        var exponent = exponent, base = Double(a), result = 1.0
         while exponent > 0 {
             if exponent & 1 == 1 { result *= base }
             base *= base
             exponent >>= 1
         }
         return Float(result)
+    }
+
+    /// a^β of every element, as `power(_:_:)` gives it (whole β: 8 elements at a time).
+    static func powers(_ values: [Float], _ beta: Float) -> [Float] {
+        guard let exponent = wholeExponent(beta) else { return values.map { powf($0, beta) } }
+        var result = [Float](repeating: 0, count: values.count)
+        let count = values.count
+        values.withUnsafeBufferPointer { values in
+            result.withUnsafeMutableBufferPointer { result in
+                var i = 0
+                while i &+ 8 <= count {
+                    let a = UnsafeRawPointer(values.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
+                    var base = SIMD8<Double>(a), power = SIMD8<Double>(repeating: 1)
+                    var bits = exponent
+                    while bits > 0 {
+                        if bits & 1 == 1 { power *= base }
+                        base *= base
+                        bits >>= 1
+                    }
+                    UnsafeMutableRawPointer(result.baseAddress! + i).storeBytes(of: SIMD8<Float>(power), as: SIMD8<Float>.self)
+                    i &+= 8
+                }
+                while i < count {
+                    result[i] = power(values[i], exponent: exponent)
+                    i &+= 1
+                }
+            }
+        }
+        return result
     }
 
     /// 2·T packed as [row pair][column][tap], taps in the order onlyA, onlyB, both (two

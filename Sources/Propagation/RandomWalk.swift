@@ -1,11 +1,12 @@
 // RandomWalk: semantic propagation by a random walk on the affinity graph (IRNet §5:
 // T = D⁻¹A^β, vec(M*) = T^t · vec(M ⊙ (1 − B)); the reference's propagate_to_edge).
-// Sits after IRNetwork (boundary B) and the CAMs. A holds 1 on the diagonal and the affinity of both directions of every pair of PathIndex(r)
-// inside the map; each column of A^β is divided by its sum. The reference squares the dense
-// (hw)² matrix exp_times times; here T is a sparse stencil over the 2·|directions| + 1
-// neighbours of each pixel and x·T^(2^exp_times) is a truncated Chebyshev expansion (about 100
-// stencil passes instead of 256, RandomWalk+Chebyshev.swift), in O(hw) memory. Twins: plain
-// powers (walkByPowers, walkNaive) and the dense computation (RandomWalk+Dense.swift).
+// Sits after IRNetwork (boundary B) and the CAMs. A holds 1 on the diagonal and the affinity of
+// both directions of every pair of PathIndex(r) inside the map; each column of A^β is divided by
+// its sum. The reference squares the dense (hw)² matrix exp_times times; here T is a sparse
+// stencil over the 2·|directions| + 1 neighbours of each pixel and x·T^(2^exp_times) is a
+// truncated Chebyshev expansion (about 100 stencil passes instead of 256), in O(hw) memory, on
+// a planar or a channel-interleaved stencil (RandomWalk+Passes.swift). Twins: plain powers
+// (walkByPowers, walkNaive) and the dense computation (RandomWalk+Dense.swift).
 
 import Dispatch
 import Tensors
@@ -26,14 +27,15 @@ public struct RandomWalk: Sendable {
     /// ((0, 0) and ± every PathIndex direction).
     public let neighbours: [PixelOffset]
 
-    /// The order in which the step kernel visits the stencil for two rows at once.
+    /// The order in which the stencils visit the taps for two rows at once.
     let taps: RowPairTaps
-    /// 2·T[j + n, j] for every pixel j and neighbour n, packed in the kernel's reading order
-    /// (RandomWalk+Weights.swift); 0 for neighbours outside the map and the missing second row
-    /// of an odd height.
-    let weights: [Float]
+    /// The affinities of every pair: each walk computes the weights of the stencil it takes
+    /// from them (T or its symmetric form, RandomWalk+Passes.swift).
+    let affinity: Affinity
+    /// The planar stencil's tap table (its layout's channel count is unused).
+    let planar: PlanarStencil
 
-    /// Precomputes the transition weights of a boundary map [h, w] (values in [0, 1], e.g. after
+    /// Precomputes the affinities of a boundary map [h, w] (values in [0, 1], e.g. after
     /// a sigmoid). `radius` ≥ 1 selects the pairs (PathIndex), `beta` > 0 sharpens affinities.
     public init(boundary: Tensor, radius: Int = 5, beta: Float = 10) {
         precondition(boundary.rank == 2 && boundary.shape[0] > 0 && boundary.shape[1] > 0,
@@ -48,9 +50,17 @@ public struct RandomWalk: Sendable {
         let neighbours = RandomWalk.stencil(pathIndex)
         self.neighbours = neighbours
         self.taps = RowPairTaps(neighbours: neighbours)
-        let planes = RandomWalk.transitionPlanes(
-            affinity: Affinity(boundary: boundary, pathIndex: pathIndex), beta: beta, neighbours: neighbours)
-        self.weights = RandomWalk.pack(planes, taps: taps, height: height, width: width)
+        let affinity = Affinity(boundary: boundary, pathIndex: pathIndex)
+        self.affinity = affinity
+        let geometry = PlanarLayout(height: height, width: width, margin: max(1, radius - 1), channels: 0)
+        self.planar = PlanarStencil(taps: taps, neighbours: neighbours, directions: pathIndex.directions,
+                                    layout: geometry)
+    }
+
+    /// 2·T packed for the interleaved stencil (RandomWalk+Weights.swift).
+    func interleavedWeights() -> [Float] {
+        let planes = RandomWalk.transitionPlanes(affinity: affinity, beta: beta, neighbours: neighbours)
+        return RandomWalk.pack(planes, taps: taps, height: height, width: width)
     }
 
     /// The reference's propagate_to_edge: (scores ⊙ (1 − boundary)) · T^(2^expTimes).
@@ -78,36 +88,39 @@ public struct RandomWalk: Sendable {
 
     /// x · T^steps for x of shape [C, h, w] (row vectors of hw pixels, one per channel): a
     /// truncated Chebyshev expansion of T^steps when that takes fewer stencil passes
-    /// (`chebyshevDegree`), else `steps` plain applications of T.
-    public func walk(_ x: Tensor, steps: Int) -> Tensor {
+    /// (`chebyshevDegree`), else `steps` plain applications of T. `kernel` picks the stencil
+    /// (by default the faster one for the channel count, `kernel(channels:)`).
+    public func walk(_ x: Tensor, steps: Int, kernel: WalkKernel? = nil) -> Tensor {
         precondition(steps >= 0, "steps must be non-negative, got \(steps)")
         checkShape(x)
+        let kernel = kernel ?? self.kernel(channels: x.shape[0])
         if let degree = chebyshevDegree(steps: steps) {
-            return walkByChebyshev(x, steps: steps, degree: degree)
+            return walkByChebyshev(x, steps: steps, degree: degree, kernel: kernel)
         }
-        return walkByPowers(x, steps: steps)
+        return walkByPowers(x, steps: steps, kernel: kernel)
     }
 
     /// x · T^steps by `steps` applications of the stencil, one after the other.
-    public func walkByPowers(_ x: Tensor, steps: Int) -> Tensor {
+    public func walkByPowers(_ x: Tensor, steps: Int, kernel: WalkKernel? = nil) -> Tensor {
         precondition(steps >= 0, "steps must be non-negative, got \(steps)")
         checkShape(x)
-        var buffers = WalkBuffers(layout: layout(channels: x.shape[0]), count: 2)
-        buffers.load(x, into: 0)
+        let passes = passes(x, kernel: kernel ?? self.kernel(channels: x.shape[0]), buffers: 2)
         var current = 0
         for _ in 0..<steps {
-            apply(&buffers, from: current, to: 1 - current, accumulator: 1 - current, mode: .power)
+            passes.apply(from: current, to: 1 - current, accumulator: 1 - current, mode: .power)
             current = 1 - current
         }
-        return buffers.tensor(from: current)
+        return passes.tensor(from: current)
     }
 
     func layout(channels: Int) -> WalkLayout {
         WalkLayout(height: height, width: width, margin: max(1, radius - 1), channels: channels)
     }
 
-    /// One stencil pass over the whole map (threads over bands of row pairs).
-    func apply(_ buffers: inout WalkBuffers, from: Int, to: Int, accumulator: Int, mode: StencilOutput) {
+    /// One pass of the interleaved stencil with weights `weights` (`interleavedWeights()`) over
+    /// the whole map (threads over bands of row pairs).
+    func apply(_ buffers: WalkBuffers, weights: [Float], from: Int, to: Int, accumulator: Int,
+               mode: StencilOutput) {
         let layout = buffers.layout
         guard layout.groups > 0 else { return }
         let kernel = StencilKernel(taps: taps, layout: layout)

@@ -54,8 +54,9 @@ enum StageBench {
         }
     }
 
-    /// Random walk, radius 5, β 10, 2^8 steps, 21 channels on 94×125: the whole walk (weights
-    /// and propagation), and the weights alone (affinities, A^β, normalisation, packing).
+    /// Random walk, radius 5, β 10, 2^8 steps, 21 channels on 94×125: the whole walk
+    /// (affinities, the weights of the stencil it takes, propagation), the affinities alone, and
+    /// the whole walk with 1 and 3 channels (the planar stencil).
     static func walk(repeats: Int) -> [BenchResult] {
         let height = 94, width = 125, channels = 21
         var random = SeededRandom(seed: 5)
@@ -88,7 +89,7 @@ enum StageBench {
                         milliseconds: seconds * 1e3, gflops: .nan,
                         parameters: [("channels", channels), ("height", height), ("width", width),
                                      ("passes", degree)]),
-            BenchResult(name: "random walk weights only", shape: "94x125 r5 b10",
+            BenchResult(name: "random walk affinities only", shape: "94x125 r5 b10",
                         milliseconds: setupSeconds * 1e3, gflops: .nan,
                         parameters: [("height", height), ("width", width)]),
         ] + few
