@@ -67,8 +67,8 @@ public enum NetworkWeights {
         return parameters
     }
 
-    /// The backbone configuration of a state dict: the reference strides and block counts, the
-    /// width from the stem conv ([64·w, 3, 7, 7]).
+    /// The backbone configuration of a state dict: the reference strides, the width from the
+    /// stem conv ([64·w, 3, 7, 7]), the block counts from the layer names.
     public static func configuration(of parameters: [String: Tensor]) throws -> ResNet50.Configuration {
         let preferred = ["resnet50.conv1.weight", "stage1.0.weight", "backbone.0.0.weight"]
         func isStem(_ tensor: Tensor) -> Bool {
@@ -79,7 +79,24 @@ public enum NetworkWeights {
         guard let stem, isStem(stem) else {
             throw CheckpointFileError.noBackbone
         }
-        return ResNet50.Configuration(widthMultiplier: Double(stem.shape[0]) / 64)
+        let configuration = ResNet50.Configuration(widthMultiplier: Double(stem.shape[0]) / 64)
+        // Bottlenecks per layer from "resnet50.layerL.B.conv1.weight" (networks trained from
+        // scratch with other block counts); the reference's 3, 4, 6, 3 otherwise.
+        let counts = (1 ... 4).map { layer -> Int in
+            var blocks = 0
+            while parameters["resnet50.layer\(layer).\(blocks).conv1.weight"] != nil { blocks += 1 }
+            return blocks
+        }
+        guard counts.allSatisfy({ $0 > 0 }) else { return configuration }
+        return ResNet50.Configuration(strides: configuration.strides, blockCounts: counts,
+                                      widthMultiplier: configuration.widthMultiplier)
+    }
+
+    /// The class count of a CAM state dict: the classifier's output channels (20 without one).
+    public static func classCount(of parameters: [String: Tensor]) -> Int {
+        let classifier = parameters["classifier.weight"] ?? parameters["newly_added.0.weight"]
+        guard let classifier, classifier.rank >= 1, classifier.shape[0] >= 1 else { return 20 }
+        return classifier.shape[0]
     }
 
     /// The named tensors of the checkpoint file at `path`.
@@ -96,7 +113,8 @@ public enum NetworkWeights {
     public static func camNetwork(from path: String) throws -> CAMNetwork {
         let parameters = try load(path)
         do {
-            return try CAMNetwork(parameters: parameters, configuration: try configuration(of: parameters))
+            return try CAMNetwork(parameters: parameters, configuration: try configuration(of: parameters),
+                                  classCount: classCount(of: parameters))
         } catch {
             throw NetworkWeightsError(file: path, underlying: error)
         }
