@@ -21,6 +21,8 @@ enum DemoCommand: IRNCommand {
             OptionSpec("size", "PIXELS", "Side of the scenes, 32...512 (default 128, the size the bundled networks learnt)"),
             OptionSpec("panels", "N", "Scenes drawn as panels in vis/ (default 6)"),
             OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
+            OptionSpec("bg-threshold", "S", "Constant background score of the random walk's semantic and instance labels, 0...1 (default \(DemoOptions().semanticBackground))"),
+            OptionSpec("beta", "B", "Affinity sharpening exponent of the random walk, > 0 (default \(DemoOptions().beta))"),
             OptionSpec("untrained", nil, "Use seeded random weights instead of trained ones (checks the wiring only)"),
             OptionSpec("retrain", nil, "First remake the weights with the bundled recipe (synth, train-cam, run cam,ir-label, train-irn) into OUT/weights, then run the demo with them"),
             OptionSpec("install", nil, "With --retrain: write the new weights into the package's Models/ instead of OUT/weights"),
@@ -46,6 +48,14 @@ enum DemoCommand: IRNCommand {
         options.sceneSize = try arguments.int("size", default: options.sceneSize, range: 32 ... 512)
         options.panelCount = try arguments.int("panels", default: options.panelCount, range: 0 ... 1000)
         options.seed = try SynthCommand.seedArgument(arguments, default: options.seed)
+        let background = try arguments.double("bg-threshold", default: Double(options.semanticBackground))
+        let beta = try arguments.double("beta", default: Double(options.beta))
+        guard (0 ... 1).contains(background), beta > 0 else {
+            throw UsageError(message: "--bg-threshold must be in 0...1 and --beta positive", hint: "for example: --bg-threshold 0.25 --beta 10")
+        }
+        options.semanticBackground = Float(background)
+        options.instanceBackground = Float(background)
+        options.beta = Float(beta)
         Parallelism.threadCount = try arguments.int("threads", default: Parallelism.processorCount, range: 1 ... 1024)
         let out = arguments.string("out") ?? "irn-demo"
 
