@@ -25,9 +25,9 @@ public struct DemoOptions: Sendable {
     /// Background score of CAM labels and CAM-only instances (the reference's cam_eval_thres).
     public var camThreshold: Float = 0.15
     /// Background score of the walked maps (sem_seg_bg_thres, ins_seg_bg_thres).
-    public var semanticBackground: Float = 0.25
-    public var instanceBackground: Float = 0.25
-    public var beta: Float = 10
+    public var semanticBackground: Float = 0.4
+    public var instanceBackground: Float = 0.4
+    public var beta: Float = 20
     public var expTimes = 8
     public var radius = 5
     /// The side IRNet's input is zero-padded to (the training crop); nil: the scene size.

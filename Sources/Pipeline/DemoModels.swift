@@ -1,7 +1,9 @@
 // DemoModels: the two networks of the demo (`irn demo`): the CAM network and IRNet of a reduced
 // width ResNet50, read from a folder holding demo_cam.safetensors and demo_irn.safetensors (or
-// .pth) whose width and class count are inferred from the tensors' shapes, or — while no trained
-// weights exist — filled with seeded random values (SeededWeights) so every stage still runs.
+// .pth) whose width and class count are inferred from the tensors' shapes, or filled with seeded
+// random values (SeededWeights) so every stage runs without trained weights. IRNet's backbone is
+// the CAM backbone, frozen: an IRNet file without "resnet50.*" tensors (heads and mean shift
+// only, Docs/Formats.md "Demo weights") takes its backbone from the CAM file.
 import Checkpoints
 import Networks
 import Tensors
@@ -52,21 +54,19 @@ public struct DemoModels: Sendable {
         file(in: folder, named: camFileNames) != nil && file(in: folder, named: irnFileNames) != nil
     }
 
-    /// The backbone of a state dict: the width from the stem (NetworkWeights), the block counts
-    /// from the "resnet50.layerL.B.conv1.weight" names (the reference's 3, 4, 6, 3 when the
-    /// names are the reference's aliases).
+    /// The backbone of a state dict (NetworkWeights: width from the stem, block counts from the
+    /// layer names).
     public static func configuration(of parameters: [String: Tensor]) throws -> ResNet50.Configuration {
-        var configuration = try NetworkWeights.configuration(of: parameters)
-        let counts = (1 ... 4).map { layer -> Int in
-            var blocks = 0
-            while parameters["resnet50.layer\(layer).\(blocks).conv1.weight"] != nil { blocks += 1 }
-            return blocks
-        }
-        if counts.allSatisfy({ $0 > 0 }) {
-            configuration = ResNet50.Configuration(strides: configuration.strides, blockCounts: counts,
-                                                   widthMultiplier: configuration.widthMultiplier)
-        }
-        return configuration
+        try NetworkWeights.configuration(of: parameters)
+    }
+
+    /// The prefix of the backbone's tensors in both networks' files.
+    public static let backbonePrefix = "resnet50."
+
+    /// IRNet's tensors without its backbone (the heads and the mean shift): what the demo stores
+    /// in demo_irn.safetensors, the backbone being the CAM file's.
+    public static func headsOnly(_ irnParameters: [String: Tensor]) -> [String: Tensor] {
+        irnParameters.filter { !$0.key.hasPrefix(backbonePrefix) }
     }
 
     /// The trained networks in `folder`.
@@ -81,13 +81,15 @@ public struct DemoModels: Sendable {
         let cam: CAMNetwork
         do {
             let configuration = try Self.configuration(of: camParameters)
-            let classifier = camParameters["classifier.weight"] ?? camParameters["newly_added.0.weight"]
             cam = try CAMNetwork(parameters: camParameters, configuration: configuration,
-                                 classCount: classifier?.shape.first ?? SyntheticScenes.classNames.count)
+                                 classCount: NetworkWeights.classCount(of: camParameters))
         } catch {
             throw NetworkWeightsError(file: camPath, underlying: error)
         }
-        let irnParameters = try NetworkWeights.load(irnPath)
+        var irnParameters = try NetworkWeights.load(irnPath)
+        if !irnParameters.keys.contains(where: { $0.hasPrefix(backbonePrefix) }) {
+            for (name, tensor) in camParameters where name.hasPrefix(backbonePrefix) { irnParameters[name] = tensor }
+        }
         let irn: IRNetwork
         do {
             irn = try IRNetwork(parameters: irnParameters, configuration: try Self.configuration(of: irnParameters))

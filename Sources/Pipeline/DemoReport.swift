@@ -80,7 +80,7 @@ public struct DemoReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    static func decimal(_ value: Double) -> String {
+    public static func decimal(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
     }

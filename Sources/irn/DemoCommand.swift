@@ -2,7 +2,8 @@
 // Demo): CAMs → boundary and displacement → semantic and instance pseudo labels with the small
 // networks bundled in Models/, scored like the IRNet paper's Tables 1 and 2; writes the scenes,
 // every stage's files, panels and index.html under --out, prints the tables on stdout and the
-// progress on stderr.
+// progress on stderr. With --retrain it first remakes the weights (DemoRecipe, DemoRetrain) into
+// OUT/weights (or Models/ with --install) and runs the demo with them, timing every stage.
 import Foundation
 import Pipeline
 import Tensors
@@ -11,7 +12,7 @@ enum DemoCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "demo",
         summary: "Run the whole method on synthetic scenes with ground truth and print the paper's tables",
-        usage: "[--out DIR] [--count N] [--weights-dir DIR] [--seed S] [--size PIXELS] [--panels N] [--threads T] [--untrained]",
+        usage: "[--out DIR] [--count N] [--weights-dir DIR] [--seed S] [--size PIXELS] [--panels N] [--threads T] [--untrained] [--retrain [--install]]",
         options: [
             OptionSpec("out", "DIR", "Output folder: scenes, stage files, vis/*.png panels, index.html (default irn-demo)"),
             OptionSpec("count", "N", "Number of validation scenes (default 100)"),
@@ -20,11 +21,16 @@ enum DemoCommand: IRNCommand {
             OptionSpec("size", "PIXELS", "Side of the scenes, 32...512 (default 128, the size the bundled networks learnt)"),
             OptionSpec("panels", "N", "Scenes drawn as panels in vis/ (default 6)"),
             OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
+            OptionSpec("bg-threshold", "S", "Constant background score of the random walk's semantic and instance labels, 0...1 (default \(DemoOptions().semanticBackground))"),
+            OptionSpec("beta", "B", "Affinity sharpening exponent of the random walk, > 0 (default \(DemoOptions().beta))"),
             OptionSpec("untrained", nil, "Use seeded random weights instead of trained ones (checks the wiring only)"),
+            OptionSpec("retrain", nil, "First remake the weights with the bundled recipe (synth, train-cam, run cam,ir-label, train-irn) into OUT/weights, then run the demo with them"),
+            OptionSpec("install", nil, "With --retrain: write the new weights into the package's Models/ instead of OUT/weights"),
         ],
         examples: [
             "irn demo",
             "irn demo --out /tmp/demo --count 20 --panels 4",
+            "irn demo --retrain --out /tmp/demo-retrain",
         ])
 
     /// The package's Models/ folder, found from this source file's place in the checkout.
@@ -33,17 +39,40 @@ enum DemoCommand: IRNCommand {
             .deletingLastPathComponent().appendingPathComponent("Models").path
     }
 
+    /// The recipe --retrain runs (tests shrink it).
+    nonisolated(unsafe) static var retrainRecipe = DemoRecipe.bundled
+
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         var options = DemoOptions()
         options.count = try arguments.int("count", default: options.count, range: 1 ... 100_000)
         options.sceneSize = try arguments.int("size", default: options.sceneSize, range: 32 ... 512)
         options.panelCount = try arguments.int("panels", default: options.panelCount, range: 0 ... 1000)
         options.seed = try SynthCommand.seedArgument(arguments, default: options.seed)
+        let background = try arguments.double("bg-threshold", default: Double(options.semanticBackground))
+        let beta = try arguments.double("beta", default: Double(options.beta))
+        guard (0 ... 1).contains(background), beta > 0 else {
+            throw UsageError(message: "--bg-threshold must be in 0...1 and --beta positive", hint: "for example: --bg-threshold 0.25 --beta 10")
+        }
+        options.semanticBackground = Float(background)
+        options.instanceBackground = Float(background)
+        options.beta = Float(beta)
         Parallelism.threadCount = try arguments.int("threads", default: Parallelism.processorCount, range: 1 ... 1024)
         let out = arguments.string("out") ?? "irn-demo"
 
+        if arguments.has("install") && !arguments.has("retrain") {
+            throw UsageError(message: "--install goes with --retrain", hint: "irn demo --retrain --install")
+        }
+        if arguments.has("retrain") && (arguments.has("untrained") || arguments.string("weights-dir") != nil) {
+            throw UsageError(message: "--retrain makes its own weights; it takes no --untrained or --weights-dir",
+                             hint: "irn demo --retrain --out DIR")
+        }
+        var timing: DemoRetrain.Timing?
         let models: DemoModels
-        if arguments.has("untrained") {
+        if arguments.has("retrain") {
+            let weights = arguments.has("install") ? bundledWeightsFolder : out + "/weights"
+            timing = try DemoRetrain.run(retrainRecipe, work: out + "/retrain", weights: weights, console: console)
+            models = try DemoModels.load(from: weights)
+        } else if arguments.has("untrained") {
             models = DemoModels.seeded()
         } else if let folder = arguments.string("weights-dir") {
             models = try DemoModels.load(from: folder)
@@ -59,6 +88,7 @@ enum DemoCommand: IRNCommand {
         let report = try Demo.run(options: options, models: models, output: DemoOutput(root: out), clock: clock,
                                   progress: { console.err($0) })
         console.out(report.table)
+        if let timing { console.out(DemoRetrain.summary(timing, demoSeconds: report.seconds)) }
         console.err("wrote \(out)/index.html, \(report.panelIDs.count) panels in \(out)/vis, stage files and scenes in \(out)")
     }
 }
