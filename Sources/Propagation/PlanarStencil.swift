@@ -9,7 +9,7 @@
 
 /// The stencil in the planar geometry: per tap of a row pair, the input offset and the weight
 /// offsets for row A and row B.
-struct PlanarStencil: Sendable {
+struct PlanarStencil: Sendable, StencilVectors {
     /// onlyA taps as (input, weight A), then onlyB taps as (input, weight B), then taps of both
     /// rows as (input, weight A, weight B); input offsets from row A's pixel in a channel plane,
     /// weight offsets from row A's pixel in SymmetricWeights.packed.
@@ -46,26 +46,6 @@ struct PlanarStencil: Sendable {
         both = taps.both.count
         self.layout = layout
         self.weightRow = weightRow
-    }
-
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-    }
-
-    /// sum += a · b: fused in native builds, a separate multiply and add in portable builds.
-    @inline(__always)
-    static func accumulate(_ sum: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
-        #if IRN_PORTABLE
-        sum += a * b
-        #else
-        sum.addProduct(a, b)
-        #endif
     }
 
     /// Writes the output of 8 pixels at float offset `i`, given s = Σ s(j, j + n) · x[j + n].

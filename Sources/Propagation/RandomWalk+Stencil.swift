@@ -17,7 +17,7 @@ enum StencilOutput {
     case recurrence(c: Float)
 }
 
-struct StencilKernel: Sendable {
+struct StencilKernel: Sendable, StencilVectors {
     /// Input offsets (in floats, from the output pixel of row A) of the taps: onlyA, onlyB, both.
     let offsets: [Int]
     let both: Int, onlyA: Int, onlyB: Int
@@ -34,26 +34,6 @@ struct StencilKernel: Sendable {
         onlyB = taps.onlyB.count
         self.rowFloats = rowFloats
         weightsPerColumn = taps.vectorsPerBlock
-    }
-
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-    }
-
-    /// sum += a · b: fused in native builds, a separate multiply and add in portable builds.
-    @inline(__always)
-    static func accumulate(_ sum: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
-        #if IRN_PORTABLE
-        sum += a * b
-        #else
-        sum.addProduct(a, b)
-        #endif
     }
 
     /// Writes the output of one pixel of one channel group (float offset `i` in its plane).
