@@ -34,8 +34,9 @@ extension TorchCheckpoint {
         for key in registry.order {
             let name = prefix + "data/" + key
             guard available.contains(name), let declaration = registry.declarations[key] else { continue }
-            storages[key] = Storage(bytes: try archive.contents(of: name),
-                                    declaredBytes: declaration.count * declaration.dtype.size, bigEndian: bigEndian)
+            let contents = try archive.deferredContents(of: name)
+            storages[key] = Storage(bytes: contents.bytes, declaredBytes: declaration.count * declaration.dtype.size,
+                                    bigEndian: bigEndian, checksum: contents.checksum)
         }
         self.init(format: .zip(prefix: prefix), root: root, storages: storages)
     }

@@ -35,7 +35,28 @@ public enum CheckpointError: Error, Equatable, Sendable {
 /// so a stored entry can be read without a copy).
 public protocol CheckpointArchive {
     var entryNames: [String] { get }
+    /// The entry's bytes, verified against its checksum if the archive keeps one.
     func contents(of name: String) throws -> ArraySlice<UInt8>
+    /// The entry's bytes without verification, and how to verify them later (nil: nothing to
+    /// verify, or already verified), so storages nobody reads are never checksummed.
+    func deferredContents(of name: String) throws -> (bytes: ArraySlice<UInt8>, checksum: DeferredChecksum?)
+}
+
+extension CheckpointArchive {
+    public func deferredContents(of name: String) throws -> (bytes: ArraySlice<UInt8>, checksum: DeferredChecksum?) {
+        (try contents(of: name), nil)
+    }
+}
+
+/// A check of an archive entry's bytes run when a tensor first reads them.
+public struct DeferredChecksum: Sendable {
+    public let entry: String
+    let verify: @Sendable (ArraySlice<UInt8>) throws -> Void
+
+    public init(entry: String, verify: @escaping @Sendable (ArraySlice<UInt8>) throws -> Void) {
+        self.entry = entry
+        self.verify = verify
+    }
 }
 
 public struct TorchCheckpoint {
@@ -51,6 +72,8 @@ public struct TorchCheckpoint {
         var bytes: ArraySlice<UInt8>
         var declaredBytes: Int
         var bigEndian: Bool
+        /// Run before the first read of these bytes (zip entries are checksummed lazily).
+        var checksum: DeferredChecksum? = nil
     }
 
     /// How the checkpoint was stored.
@@ -77,13 +100,20 @@ public struct TorchCheckpoint {
     /// Reads the values of one tensor reference as a contiguous row-major tensor.
     public func tensor(_ reference: TorchTensorReference, name: String = "tensor") throws -> CheckpointTensor {
         var expansion = 0
-        return try tensor(reference, name: name, expansion: &expansion)
+        var verified: Set<String> = []
+        return try tensor(reference, name: name, expansion: &expansion, verified: &verified)
     }
 
-    func tensor(_ reference: TorchTensorReference, name: String, expansion: inout Int) throws -> CheckpointTensor {
+    /// `verified`: storages whose deferred checksum has already passed (each runs at most once).
+    func tensor(_ reference: TorchTensorReference, name: String, expansion: inout Int,
+                verified: inout Set<String>) throws -> CheckpointTensor {
         let key = reference.storage.key
         let dtype = reference.storage.dtype
         guard let storage = storages[key] else { throw CheckpointError.storageMissing(key: key, tensor: name) }
+        if let checksum = storage.checksum, !verified.contains(key) {
+            try checksum.verify(storage.bytes)
+            verified.insert(key)
+        }
         guard storage.bytes.count >= storage.declaredBytes else {
             throw CheckpointError.storageTooSmall(key: key, tensor: name, needed: storage.declaredBytes,
                                                   available: storage.bytes.count)
@@ -123,8 +153,11 @@ public struct TorchCheckpoint {
 
     /// The tensors of the checkpoint by name. The root must be a dict of tensors (nested dicts
     /// are flattened with dotted names); a root dict with a `state_dict` or `model` entry that
-    /// is a dict is unwrapped first (the usual training-checkpoint layout).
-    public func stateDict() throws -> StateDict {
+    /// is a dict is unwrapped first (the usual training-checkpoint layout). With `including`,
+    /// only the entries it accepts (by name and stored element type) are read: the others are
+    /// neither decoded nor checksummed (IRNet checkpoints carry hundreds of MB of int64
+    /// path_indices buffers that inference never reads).
+    public func stateDict(including: (_ name: String, _ dtype: CheckpointDType) -> Bool = { _, _ in true }) throws -> StateDict {
         guard case .dict(var dict) = root else { throw CheckpointError.notAStateDict("the checkpoint holds a \(root.kind), not a dict") }
         for wrapper in ["state_dict", "model"] {
             if case .dict(let inner)? = dict[string: wrapper] {
@@ -134,11 +167,14 @@ public struct TorchCheckpoint {
         }
         var result = StateDict()
         var expansion = 0
-        try collect(dict, prefix: "", into: &result, expansion: &expansion)
+        var verified: Set<String> = []
+        try collect(dict, prefix: "", into: &result, including: including, expansion: &expansion, verified: &verified)
         return result
     }
 
-    private func collect(_ dict: PickleDict, prefix: String, into result: inout StateDict, expansion: inout Int) throws {
+    private func collect(_ dict: PickleDict, prefix: String, into result: inout StateDict,
+                         including: (String, CheckpointDType) -> Bool,
+                         expansion: inout Int, verified: inout Set<String>) throws {
         for (key, value) in dict.entries {
             guard case .string(let name) = key else {
                 throw CheckpointError.notAStateDict("a key under '\(prefix)' is a \(key.kind), not a string")
@@ -147,9 +183,11 @@ public struct TorchCheckpoint {
             switch value {
             case .tensor(let reference):
                 guard result[fullName] == nil else { throw CheckpointError.notAStateDict("'\(fullName)' occurs twice") }
-                result[fullName] = try tensor(reference, name: fullName, expansion: &expansion)
+                guard including(fullName, reference.storage.dtype) else { continue }
+                result[fullName] = try tensor(reference, name: fullName, expansion: &expansion, verified: &verified)
             case .dict(let inner):
-                try collect(inner, prefix: fullName + ".", into: &result, expansion: &expansion)
+                try collect(inner, prefix: fullName + ".", into: &result, including: including,
+                            expansion: &expansion, verified: &verified)
             default:
                 throw CheckpointError.notAStateDict("'\(fullName)' holds a \(value.kind), not a tensor")
             }

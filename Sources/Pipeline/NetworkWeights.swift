@@ -119,7 +119,9 @@ public enum NetworkWeights {
                 let file = try SafeTensors.read(bytes)
                 return (parameters(file.tensors), file.metadata)
             }
-            return (parameters(try stateDict(from: bytes)), [:])
+            // Integer buffers (num_batches_tracked, IRNet's path_indices: 200 MB in the
+            // reference's checkpoint) are never read by the networks, so they are not decoded.
+            return (parameters(try TorchCheckpoint.stateDict(from: bytes, including: { _, dtype in dtype.isFloatingPoint })), [:])
         } catch {
             throw NetworkWeightsError(file: path, underlying: error)
         }
