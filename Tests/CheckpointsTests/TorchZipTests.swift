@@ -101,6 +101,29 @@ final class TorchZipTests: XCTestCase {
         try ExpectedTensors.assertMatches(checkpoint.stateDict(), folder: "checkpoints")
     }
 
+    /// A storage's CRC-32 is checked when a tensor reads it: a damaged storage fails the read,
+    /// and a state dict that leaves its tensor out neither decodes nor checks it.
+    func testChecksumsAreCheckedWhenAStorageIsRead() throws {
+        let archive = try ZipArchive(bytes("state_zip.pth"))
+        let pickle = try TorchCheckpoint(bytes("state_zip.pth"))
+        guard case .dict(let root) = pickle.root, case .tensor(let int32)? = root[string: "int32"] else {
+            return XCTFail("the fixture has no 'int32' tensor")
+        }
+        let entry = "state_zip/data/" + int32.storage.key
+        let original = archive.entry(named: entry)!.crc32
+        var bytes = try bytes("state_zip.pth")
+        bytes[archive.entry(named: entry)!.dataRange.lowerBound] ^= 1
+        XCTAssertThrowsError(try TorchCheckpoint(bytes).stateDict()) {
+            guard case .checksumMismatch(let name, let expected, _)? = $0 as? ZipError else { return XCTFail("\($0)") }
+            XCTAssertEqual(name, entry)
+            XCTAssertEqual(expected, original)
+        }
+        let floats = try TorchCheckpoint(bytes).stateDict(including: { _, dtype in dtype.isFloatingPoint })
+        let all = try TorchCheckpoint(self.bytes("state_zip.pth")).stateDict()
+        XCTAssertEqual(floats.names, all.names.filter { all[$0]!.dtype.isFloatingPoint })
+        for name in floats.names { XCTAssertEqual(floats[name], all[name], name) }
+    }
+
     func testTruncationsAndCorruptionsAreTypedErrors() throws {
         let original = try bytes("state_zip.pth")
         func outcome(_ input: [UInt8]) -> String? {
