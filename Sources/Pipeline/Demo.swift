@@ -22,12 +22,13 @@ public struct DemoOptions: Sendable {
     /// Seed of the validation scenes (the training scenes use other seeds).
     public var seed: UInt64 = 1000
     public var camScales: [Double] = defaultCAMScales
-    /// Background score of CAM labels and CAM-only instances (the reference's cam_eval_thres).
-    public var camThreshold: Float = 0.15
-    /// Background score of the walked maps (sem_seg_bg_thres, ins_seg_bg_thres).
-    public var semanticBackground: Float = 0.4
-    public var instanceBackground: Float = 0.4
-    public var beta: Float = 20
+    /// The CAM background of Table 1's first row (the reference's cam_eval_thres).
+    public var referenceCAMThreshold: Float = 0.15
+    /// β and the background scores of the labels; replaced by the search's choice when
+    /// `tuning` is set.
+    public var settings = DemoSettings.reference
+    /// Choose `settings` on tuning scenes first (nil: use `settings` as given).
+    public var tuning: DemoTuning? = DemoTuning()
     public var expTimes = 8
     public var radius = 5
     /// The side IRNet's input is zero-padded to (the training crop); nil: the scene size.
@@ -51,31 +52,42 @@ public struct DemoSceneResult: Sendable {
 }
 
 public enum Demo {
-    /// The stages of the method on one scene.
+    /// The networks' outputs on one scene: multi-scale CAMs of its classes (none for a scene
+    /// without objects) and the boundary and displacement maps.
+    public static func networkOutputs(_ scene: SyntheticScene, models: DemoModels,
+                                      options: DemoOptions) -> (cam: CAMFile, boundary: BoundaryFile) {
+        let height = scene.height, width = scene.width
+        let edgeNetwork = EdgeDisplacement(network: models.irn, cropSize: options.irnCropSize ?? max(height, width))
+        let boundary = boundaryMaps(of: scene.image, network: edgeNetwork)
+        guard !scene.labels.isEmpty else {
+            let h4 = stridedLength(height), w4 = stridedLength(width)
+            return (CAMFile(keys: [], cam: Tensor(shape: [0, h4, w4]), highRes: Tensor(shape: [0, height, width]),
+                            height: height, width: width), boundary)
+        }
+        return (classActivationMaps(of: scene.image, network: models.cam, keys: scene.labels, scales: options.camScales),
+                boundary)
+    }
+
+    /// The stages of the method on one scene, with `options.settings`.
     public static func process(_ scene: SyntheticScene, models: DemoModels, options: DemoOptions) throws -> DemoSceneResult {
         let keys = scene.labels
         let height = scene.height, width = scene.width
-        let image = scene.image
-        let edgeNetwork = EdgeDisplacement(network: models.irn, cropSize: options.irnCropSize ?? max(height, width))
-        let boundary = boundaryMaps(of: image, network: edgeNetwork)
+        let (cam, boundary) = networkOutputs(scene, models: models, options: options)
         guard !keys.isEmpty else {
-            let h4 = stridedLength(height), w4 = stridedLength(width)
             let none = DetectedInstances(height: height, width: width, scores: [], classes: [], masks: [])
-            return DemoSceneResult(scene: scene,
-                                   cam: CAMFile(keys: [], cam: Tensor(shape: [0, h4, w4]), highRes: Tensor(shape: [0, height, width]),
-                                                height: height, width: width),
-                                   boundary: boundary, semantic: [UInt8](repeating: 0, count: height * width),
+            return DemoSceneResult(scene: scene, cam: cam, boundary: boundary,
+                                   semantic: [UInt8](repeating: 0, count: height * width),
                                    camInstances: none, walkInstances: none, irnInstances: none)
         }
-        let cam = classActivationMaps(of: image, network: models.cam, keys: keys, scales: options.camScales)
+        let settings = options.settings
         let semantic = semanticLabels(cam: cam.cam, keys: keys, boundary: boundary.edge,
-                                      imageHeight: height, imageWidth: width, beta: options.beta,
+                                      imageHeight: height, imageWidth: width, beta: settings.beta,
                                       expTimes: options.expTimes, radius: options.radius,
-                                      backgroundThreshold: options.semanticBackground)
-        let camInstances = detectInstances(walked: cam.highRes!, keys: keys, backgroundScore: options.camThreshold)
-        let walkInstances = detectInstances(walked: semantic.walked, keys: keys, backgroundScore: options.semanticBackground)
-        let labeling = WalkLabeling(beta: options.beta, expTimes: options.expTimes, radius: options.radius,
-                                    backgroundThreshold: options.instanceBackground)
+                                      backgroundThreshold: settings.semanticBackground)
+        let camInstances = detectInstances(walked: cam.highRes!, keys: keys, backgroundScore: settings.camBackground)
+        let walkInstances = detectInstances(walked: semantic.walked, keys: keys, backgroundScore: settings.semanticBackground)
+        let labeling = WalkLabeling(beta: settings.beta, expTimes: options.expTimes, radius: options.radius,
+                                    backgroundThreshold: settings.instanceBackground)
         let irnInstances = try labeling.instances(cam: cam, boundary: boundary)
         return DemoSceneResult(scene: scene, cam: cam, boundary: boundary, semantic: semantic.labels,
                                camInstances: camInstances, walkInstances: walkInstances, irnInstances: irnInstances)
@@ -84,11 +96,20 @@ public enum Demo {
     /// Runs the demo: generates `options.count` scenes, processes and scores each, and (with an
     /// `output`) writes scenes, stage files, panels and index.html. `progress` gets one line
     /// per step worth reporting.
-    public static func run(options: DemoOptions, models: DemoModels, output: DemoOutput? = nil,
+    public static func run(options given: DemoOptions, models: DemoModels, output: DemoOutput? = nil,
                            clock: () -> Double = { 0 }, progress: (String) -> Void = { _ in }) throws -> DemoReport {
-        precondition(options.count >= 1, "Demo: count \(options.count) must be positive")
+        precondition(given.count >= 1, "Demo: count \(given.count) must be positive")
+        var options = given
+        var tuned: DemoTuning.Result?
+        if let tuning = options.tuning {
+            precondition(tuning.seed != options.seed, "Demo: the tuning scenes must not be the validation scenes")
+            let result = try tuning.run(models: models, options: options, progress: progress)
+            options.settings = result.settings
+            tuned = result
+        }
         let scenes = SyntheticScenes(size: options.sceneSize, seed: options.seed)
-        var scores = DemoScores(camThreshold: options.camThreshold)
+        var scores = DemoScores(referenceCAMThreshold: options.referenceCAMThreshold,
+                                camThreshold: options.settings.camBackground)
         var panelIDs: [String] = []
         var ids: [String] = [], labels: [[Int]] = []
         let start = clock()
@@ -107,7 +128,7 @@ public enum Demo {
             }
         }
         let report = DemoReport(options: options, models: models, scores: scores, ids: ids,
-                                panelIDs: panelIDs, seconds: clock() - start)
+                                panelIDs: panelIDs, seconds: clock() - start, tuning: tuned)
         if let output {
             try output.finish(ids: ids, labels: labels, report: report)
         }

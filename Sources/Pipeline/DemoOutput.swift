@@ -6,7 +6,8 @@
 //   sem_seg/<id>.png             semantic pseudo labels
 //   ins_seg/<id>.npz|png|json    IRN instances (+ displacement)
 //   ins_seg_cam/, ins_seg_walk/  instances of CAM only and of + boundary (npz)
-//   vis/<id>.png                 panels (DemoPanel); index.html and results.txt: the report
+//   vis/<id>.png                 panels (DemoPanel); index.html and results.txt: the report;
+//   tuning.txt                   the grids the settings were chosen from (DemoTuning)
 // The stage files go through StageOutputs, as `irn run` writes them.
 import Foundation
 
@@ -41,5 +42,8 @@ public struct DemoOutput: Sendable {
         _ = try SyntheticDataset.writeLists(ids: ids, labels: labels, validationCount: ids.count, to: scenesRoot)
         try FileIO.writeAtomically(Array(report.html.utf8), to: path("index.html"))
         try FileIO.writeAtomically(Array((report.table + "\n").utf8), to: path("results.txt"))
+        if report.tuning != nil {
+            try FileIO.writeAtomically(Array((report.tuningTable + "\n").utf8), to: path("tuning.txt"))
+        }
     }
 }

@@ -14,9 +14,11 @@ public struct DemoReport: Sendable {
     public var panelIDs: [String]
     /// Wall time of the scenes' processing (0 without a clock).
     public var seconds: Double
+    /// The search that chose `options.settings` (nil: the settings were given).
+    public var tuning: DemoTuning.Result?
 
     public init(options: DemoOptions, models: DemoModels, scores: DemoScores, ids: [String], panelIDs: [String],
-                seconds: Double) {
+                seconds: Double, tuning: DemoTuning.Result? = nil) {
         self.options = options
         origin = models.origin
         trained = models.trained
@@ -24,6 +26,7 @@ public struct DemoReport: Sendable {
         self.ids = ids
         self.panelIDs = panelIDs
         self.seconds = seconds
+        self.tuning = tuning
     }
 
     /// A percentage with one decimal ("48.3"), "n/a" for NaN.
@@ -40,12 +43,43 @@ public struct DemoReport: Sendable {
 
     /// Rows of Table 1 (label, mIoU).
     public var semanticRows: [(String, String)] {
-        let best = scores.bestCAM
-        return [
-            ("CAM (background \(Self.threshold(options.camThreshold)))", Self.percent(scores.camMeanIoU)),
-            ("CAM, best background (\(Self.threshold(best.threshold)))", Self.percent(best.meanIoU)),
+        [
+            ("CAM (background \(Self.threshold(scores.camThresholds[0])), the reference's)", Self.percent(scores.camMeanIoU)),
+            ("CAM (background \(Self.threshold(scores.camThresholds[1])), " + (tuning == nil ? "given)" : "tuned)"),
+             Self.percent(scores.tunedCAMMeanIoU)),
             ("Semantic pseudo labels (CAM + random walk)", Self.percent(scores.semanticMeanIoU)),
         ]
+    }
+
+    /// Where the settings came from, in one line.
+    public var settingsLine: String {
+        let s = options.settings
+        let values = "beta \(Self.decimal(Double(s.beta))), semantic background \(Self.threshold(s.semanticBackground)), "
+            + "instance background \(Self.threshold(s.instanceBackground)), CAM background \(Self.threshold(s.camBackground))"
+        guard let tuning else { return "settings (given): " + values }
+        return "settings chosen on \(tuning.tuning.count) tuning scenes (seed \(tuning.tuning.seed)), not on the scenes scored here: " + values
+    }
+
+    /// The search's grids as text (empty without a search): semantic mIoU per β and background,
+    /// AP50 of IRNet's instances and CAM mIoU per background, on the tuning scenes.
+    public var tuningTable: String {
+        guard let tuning else { return "" }
+        var lines = ["Tuning on \(tuning.tuning.count) scenes (seed \(tuning.tuning.seed)); " + settingsLine.split(separator: ":", maxSplits: 1)[1].dropFirst(), ""]
+        let header = pad("", 22) + tuning.searchedBackgrounds.map { leftPad(Self.threshold($0), 6) }.joined()
+        lines.append("semantic mIoU (%), background:")
+        lines.append(header)
+        for (beta, row) in zip(tuning.searchedBetas, tuning.semanticGrid) {
+            lines.append(pad("beta \(Self.decimal(Double(beta)))", 22) + row.map { leftPad(Self.percent($0), 6) }.joined())
+        }
+        lines.append("")
+        lines.append("IRN instances AP50 (%) at beta \(Self.decimal(Double(tuning.settings.beta))), background:")
+        lines.append(header)
+        lines.append(pad("", 22) + tuning.instanceGrid.map { leftPad(Self.percent($0), 6) }.joined())
+        lines.append("")
+        lines.append("CAM mIoU (%), background:")
+        lines.append(pad("", 22) + tuning.tuning.backgrounds.map { leftPad(Self.threshold($0), 6) }.joined())
+        lines.append(pad("", 22) + tuning.camGrid.map { leftPad(Self.percent($0), 6) }.joined())
+        return lines.joined(separator: "\n")
     }
 
     /// Rows of Table 2 (method, AP25, AP50, AP70, AP75).
@@ -61,6 +95,7 @@ public struct DemoReport: Sendable {
         lines.append("IRN demo: \(scores.sceneCount) synthetic scenes of \(options.sceneSize)x\(options.sceneSize) "
                      + "(seed \(options.seed)), \(scores.groundTruthInstances) instances, \(scores.touchingInstances) touching another")
         lines.append("weights: \(origin)" + (trained ? "" : " — numbers are meaningless until the networks are trained"))
+        lines.append(settingsLine)
         lines.append("")
         lines.append("Table 1. Semantic labels                        mIoU (%)")
         for (label, value) in semanticRows { lines.append(pad(label, 48) + leftPad(value, 8)) }
@@ -102,6 +137,7 @@ public struct DemoReport: Sendable {
         var body: [String] = []
         body.append("<h1>IRN demo</h1>")
         body.append("<p>\(Self.escaped("\(scores.sceneCount) synthetic scenes of \(options.sceneSize)×\(options.sceneSize) (seed \(options.seed)), \(scores.groundTruthInstances) ground-truth instances, \(scores.touchingInstances) of them touching another. Weights: \(origin)."))</p>")
+        body.append("<p>\(Self.escaped(settingsLine)).</p>")
         if !trained {
             body.append("<p><strong>The networks are untrained: the numbers only show that every stage runs.</strong></p>")
         }
@@ -122,6 +158,10 @@ public struct DemoReport: Sendable {
         body.append("<p>CAM only: 4-connected components of the CAM argmax, scored by the CAM maximum inside. "
                     + "+ boundary: components of the random walk's labels, scored by the walked maximum. "
                     + "+ displacement: IRNet's instances (centroids of the displacement field, per-instance walk).</p>")
+        if tuning != nil {
+            body.append("<h2>Tuning</h2>")
+            body.append("<pre>\(Self.escaped(tuningTable))</pre>")
+        }
         body.append("<h2>Scenes</h2>")
         let captions = DemoPanel.captions.map { $0.joined(separator: " · ") }
         body.append("<p>Top row: \(Self.escaped(captions[0])).<br>Bottom row: \(Self.escaped(captions[1])).</p>")

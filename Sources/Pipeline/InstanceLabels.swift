@@ -40,20 +40,32 @@ public func instanceLabels(cam: Tensor, keys: [Int], boundary: Tensor, instances
                            beta: Float = 10, expTimes: Int = 8, radius: Int = 5,
                            backgroundThreshold: Float = 0.25,
                            minimumFragmentFraction: Double = 0.01) -> DetectedInstances {
+    guard !keys.isEmpty else {
+        return DetectedInstances(height: imageHeight, width: imageWidth, scores: [], classes: [], masks: [])
+    }
+    let walked = walkedInstanceScores(cam: cam, keys: keys, boundary: boundary, instances: instances,
+                                      imageHeight: imageHeight, imageWidth: imageWidth, beta: beta,
+                                      expTimes: expTimes, radius: radius)
+    return detectInstances(walked: walked, keys: keys, backgroundScore: backgroundThreshold,
+                           minimumFragmentFraction: minimumFragmentFraction)
+}
+
+/// The walked instance-wise CAMs the detection competes against the background: instance CAMs
+/// [K·M, h4, w4] (class-major), walked, upsampled ×4, cropped and divided by the global maximum
+/// ([K·M, H, W]; [0, H, W] without keys).
+public func walkedInstanceScores(cam: Tensor, keys: [Int], boundary: Tensor, instances: InstanceMap,
+                                 imageHeight: Int, imageWidth: Int,
+                                 beta: Float = 10, expTimes: Int = 8, radius: Int = 5) -> Tensor {
     precondition(cam.rank == 3 && cam.shape[0] == keys.count,
                  "instanceLabels: cam \(cam.shape) does not hold one map per key (\(keys.count))")
     let size = Array(cam.shape.dropFirst())
     precondition(boundary.shape == size, "instanceLabels: boundary \(boundary.shape) does not match cam \(cam.shape)")
     precondition(instances.height == size[0] && instances.width == size[1],
                  "instanceLabels: a \(instances.height)×\(instances.width) instance map does not match cam \(cam.shape)")
-    guard !keys.isEmpty else {
-        return DetectedInstances(height: imageHeight, width: imageWidth, scores: [], classes: [], masks: [])
-    }
+    guard !keys.isEmpty else { return Tensor(shape: [0, imageHeight, imageWidth]) }
     let instanceCAMs = separateScores(cam, by: instances)
         .reshaped([keys.count * instances.count, size[0], size[1]])
     let walk = RandomWalk(boundary: boundary, radius: radius, beta: beta)
-    let walked = upsampleWalked(walk.propagate(instanceCAMs, expTimes: expTimes),
-                                imageHeight: imageHeight, imageWidth: imageWidth)
-    return detectInstances(walked: walked, keys: keys, backgroundScore: backgroundThreshold,
-                           minimumFragmentFraction: minimumFragmentFraction)
+    return upsampleWalked(walk.propagate(instanceCAMs, expTimes: expTimes),
+                          imageHeight: imageHeight, imageWidth: imageWidth)
 }

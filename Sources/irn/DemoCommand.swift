@@ -12,7 +12,7 @@ enum DemoCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "demo",
         summary: "Run the whole method on synthetic scenes with ground truth and print the paper's tables",
-        usage: "[--out DIR] [--count N] [--weights-dir DIR] [--seed S] [--size PIXELS] [--panels N] [--threads T] [--untrained] [--retrain [--install]]",
+        usage: "[--out DIR] [--count N] [--weights-dir DIR] [--seed S] [--size PIXELS] [--panels N] [--threads T] [--beta B] [--bg-threshold S] [--tune-count N | --no-tune] [--untrained] [--retrain [--install]]",
         options: [
             OptionSpec("out", "DIR", "Output folder: scenes, stage files, vis/*.png panels, index.html (default irn-demo)"),
             OptionSpec("count", "N", "Number of validation scenes (default 100)"),
@@ -21,8 +21,10 @@ enum DemoCommand: IRNCommand {
             OptionSpec("size", "PIXELS", "Side of the scenes, 32...512 (default 128, the size the bundled networks learnt)"),
             OptionSpec("panels", "N", "Scenes drawn as panels in vis/ (default 6)"),
             OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
-            OptionSpec("bg-threshold", "S", "Constant background score of the random walk's semantic and instance labels, 0...1 (default \(DemoOptions().semanticBackground))"),
-            OptionSpec("beta", "B", "Affinity sharpening exponent of the random walk, > 0 (default \(DemoOptions().beta))"),
+            OptionSpec("bg-threshold", "S", "Fix the background score of the walk's semantic and instance labels, 0...1 (default: tuned)"),
+            OptionSpec("beta", "B", "Fix the affinity sharpening exponent of the random walk, > 0 (default: tuned)"),
+            OptionSpec("tune-count", "N", "Tuning scenes the settings are chosen on (default 100; seed: --seed + 1000)"),
+            OptionSpec("no-tune", nil, "No tuning: the reference's VOC settings (beta 10, backgrounds 0.25, CAM 0.15) unless given"),
             OptionSpec("untrained", nil, "Use seeded random weights instead of trained ones (checks the wiring only)"),
             OptionSpec("retrain", nil, "First remake the weights with the bundled recipe (synth, train-cam, run cam,ir-label, train-irn) into OUT/weights, then run the demo with them"),
             OptionSpec("install", nil, "With --retrain: write the new weights into the package's Models/ instead of OUT/weights"),
@@ -48,14 +50,26 @@ enum DemoCommand: IRNCommand {
         options.sceneSize = try arguments.int("size", default: options.sceneSize, range: 32 ... 512)
         options.panelCount = try arguments.int("panels", default: options.panelCount, range: 0 ... 1000)
         options.seed = try SynthCommand.seedArgument(arguments, default: options.seed)
-        let background = try arguments.double("bg-threshold", default: Double(options.semanticBackground))
-        let beta = try arguments.double("beta", default: Double(options.beta))
-        guard (0 ... 1).contains(background), beta > 0 else {
+        let background = try arguments.string("bg-threshold").map { _ in try arguments.double("bg-threshold", default: 0) }
+        let beta = try arguments.string("beta").map { _ in try arguments.double("beta", default: 0) }
+        guard background.map({ (0 ... 1).contains($0) }) ?? true, beta.map({ $0 > 0 && $0.isFinite }) ?? true else {
             throw UsageError(message: "--bg-threshold must be in 0...1 and --beta positive", hint: "for example: --bg-threshold 0.25 --beta 10")
         }
-        options.semanticBackground = Float(background)
-        options.instanceBackground = Float(background)
-        options.beta = Float(beta)
+        if let background {
+            options.settings.semanticBackground = Float(background)
+            options.settings.instanceBackground = Float(background)
+        }
+        if let beta { options.settings.beta = Float(beta) }
+        if arguments.has("no-tune") {
+            options.tuning = nil
+        } else {
+            var tuning = DemoTuning()
+            tuning.count = try arguments.int("tune-count", default: tuning.count, range: 1 ... 100_000)
+            tuning.seed = options.seed &+ 1000
+            tuning.fixedBeta = beta.map { Float($0) }
+            tuning.fixedBackground = background.map { Float($0) }
+            options.tuning = tuning
+        }
         Parallelism.threadCount = try arguments.int("threads", default: Parallelism.processorCount, range: 1 ... 1024)
         let out = arguments.string("out") ?? "irn-demo"
 
@@ -88,6 +102,7 @@ enum DemoCommand: IRNCommand {
         let report = try Demo.run(options: options, models: models, output: DemoOutput(root: out), clock: clock,
                                   progress: { console.err($0) })
         console.out(report.table)
+        if report.tuning != nil { console.err("the tuning grids are in \(out)/tuning.txt") }
         if let timing { console.out(DemoRetrain.summary(timing, demoSeconds: report.seconds)) }
         console.err("wrote \(out)/index.html, \(report.panelIDs.count) panels in \(out)/vis, stage files and scenes in \(out)")
     }

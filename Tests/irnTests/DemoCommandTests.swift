@@ -63,7 +63,7 @@ final class DemoCommandTests: CommandTestCase {
     func testTinyDemoPrintsTablesAndWritesPage() throws {
         try writeTinyWeights(to: path("weights"))
         var out: [String] = [], err: [String] = []
-        let code = IRNCommandLine.run(["demo", "--weights-dir", path("weights"), "--count", "1", "--size", "32",
+        let code = IRNCommandLine.run(["demo", "--weights-dir", path("weights"), "--count", "1", "--size", "32", "--tune-count", "1",
                                        "--panels", "1", "--out", path("demo")],
                                       console: Console(out: { out.append($0) }, err: { err.append($0) }))
         XCTAssertEqual(code, 0, err.joined(separator: "\n"))
@@ -76,6 +76,20 @@ final class DemoCommandTests: CommandTestCase {
         XCTAssertTrue(html.contains("src=\"vis/syn1000_00000.png\""))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path("demo/vis")), ["syn1000_00000.png"])
         XCTAssertEqual(try String(contentsOfFile: path("demo/results.txt"), encoding: .utf8), text + "\n")
+        XCTAssertTrue(text.contains("settings chosen on 1 tuning scenes (seed 2000)"), text)
+        let tuning = try String(contentsOfFile: path("demo/tuning.txt"), encoding: .utf8)
+        XCTAssertTrue(tuning.hasPrefix("Tuning on 1 scenes (seed 2000)"), tuning)
+
+        // Without tuning: the reference's settings, or the given ones; no tuning.txt.
+        out = []
+        XCTAssertEqual(IRNCommandLine.run(["demo", "--weights-dir", path("weights"), "--count", "1", "--size", "32",
+                                           "--panels", "0", "--no-tune", "--beta", "20", "--out", path("fixed")],
+                                          console: Console(out: { out.append($0) }, err: { _ in })), 0)
+        XCTAssertTrue(out.joined().contains("settings (given): beta 20.0, semantic background 0.25, instance background 0.25, "
+                                            + "CAM background 0.15"), out.joined())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("fixed/tuning.txt")))
+        XCTAssertEqual(run(["demo", "--beta", "0", "--out", path("x")]).code, 2)
+        XCTAssertEqual(run(["demo", "--bg-threshold", "1.5", "--out", path("x")]).code, 2)
     }
 
     func testDemoRefusesAWeightsFolderWithoutWeights() throws {

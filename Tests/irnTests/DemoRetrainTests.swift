@@ -38,7 +38,7 @@ final class DemoRetrainTests: CommandTestCase {
         defer { DemoCommand.retrainRecipe = saved }
         var out: [String] = [], err: [String] = []
         let root = path("demo")
-        let code = IRNCommandLine.run(["demo", "--retrain", "--out", root, "--count", "1", "--size", "48", "--panels", "0",
+        let code = IRNCommandLine.run(["demo", "--retrain", "--out", root, "--count", "1", "--size", "48", "--panels", "0", "--tune-count", "1",
                                        "--threads", "2"],
                                       console: Console(out: { out.append($0) }, err: { err.append($0) }))
         XCTAssertEqual(code, 0, err.joined(separator: "\n"))
