@@ -12,7 +12,8 @@ Stages, with the seeded full-width checkpoints of Benchmarks/check_cam_cli.py (s
 The reference's modules are imported from IRN_REFERENCE with .cuda() replaced by the identity;
 its label glue is followed line by line here (as Fixtures/Generators/labels.py does). Ours: the
 release binary, one process per command (`irn cam`, `irn boundary`, `irn sem-seg`,
-`irn ins-seg`), wall time including checkpoint and file loading.
+`irn ins-seg`), wall time including checkpoint and file loading; then the four stages in one
+process (`irn run` on a one-image folder, "run"), which reads each checkpoint once.
 The two dense walks take many minutes and about 2.7 GB each. Run from the repository root
 after `swift build -c release`:
   IRN_REFERENCE=/path/to/irn venv/bin/python Benchmarks/pipeline_reference.py \
@@ -170,6 +171,25 @@ def ours(irn_binary, cam_path, irn_path, image_path):
         subprocess.run([irn_binary, *arguments], check=True, stdout=subprocess.DEVNULL)
         times[stage] = time.perf_counter() - start
         log("irn", stage, times[stage])
+    # The same four stages in one process (`irn run` on a one-image folder): each checkpoint is
+    # read once and the boundary maps are computed once for both label steps.
+    folder = os.path.join(WORK, "run_images")
+    os.makedirs(folder, exist_ok=True)
+    Image.open(image_path).save(os.path.join(folder, stem + ".png"))
+    labels = os.path.join(WORK, "run_labels.txt")
+    with open(labels, "w") as f:
+        f.write(stem + " " + " ".join(str(k) for k in KEYS) + "\n")
+    run_out = os.path.join(WORK, "run_out")
+    subprocess.run(["rm", "-rf", run_out], check=True)
+    start = time.perf_counter()
+    subprocess.run([irn_binary, "run", "--images", folder, "--labels", labels, "--cam-weights", cam_path,
+                    "--irn-weights", irn_path, "--steps", "cam,boundary,sem-seg,ins-seg", "--out", run_out],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times["run"] = time.perf_counter() - start
+    log("irn", "run", times["run"])
+    for step, suffix in (("sem_seg", ".png"), ("ins_seg", ".npz")):
+        same = open(os.path.join(out, step, stem + suffix), "rb").read() == open(os.path.join(run_out, step, stem + suffix), "rb").read()
+        print("irn run %s equals the single commands' file: %s" % (step, same))
     return times
 
 
