@@ -12,7 +12,7 @@ enum DemoCommand: IRNCommand {
     static let spec = CommandSpec(
         name: "demo",
         summary: "Run the whole method on synthetic scenes with ground truth and print the paper's tables",
-        usage: "[--out DIR] [--count N] [--weights-dir DIR] [--seed S] [--size PIXELS] [--panels N] [--threads T] [--beta B] [--bg-threshold S] [--tune-count N | --no-tune] [--untrained] [--retrain [--install]]",
+        usage: "[--out DIR] [--count N] [--weights-dir DIR] [--seed S] [--size PIXELS] [--panels N] [--threads T] [--beta B] [--bg-threshold S] [--exp-times T] [--tune-count N | --no-tune] [--untrained] [--retrain [--install]]",
         options: [
             OptionSpec("out", "DIR", "Output folder: scenes, stage files, vis/*.png panels, index.html (default irn-demo)"),
             OptionSpec("count", "N", "Number of validation scenes (default 100)"),
@@ -23,6 +23,7 @@ enum DemoCommand: IRNCommand {
             OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
             OptionSpec("bg-threshold", "S", "Fix the background score of the walk's semantic and instance labels, 0...1 (default: tuned)"),
             OptionSpec("beta", "B", "Fix the affinity sharpening exponent of the random walk, > 0 (default: tuned)"),
+            OptionSpec("exp-times", "T", "The walk takes 2^T steps, T in 0...12 (default 8, the reference's)"),
             OptionSpec("tune-count", "N", "Tuning scenes the settings are chosen on (default 100; seed: --seed + 1000)"),
             OptionSpec("no-tune", nil, "No tuning: the reference's VOC settings (beta 10, backgrounds 0.25, CAM 0.15) unless given"),
             OptionSpec("untrained", nil, "Use seeded random weights instead of trained ones (checks the wiring only)"),
@@ -60,6 +61,7 @@ enum DemoCommand: IRNCommand {
             options.settings.instanceBackground = Float(background)
         }
         if let beta { options.settings.beta = Float(beta) }
+        options.expTimes = try arguments.int("exp-times", default: options.expTimes, range: 0 ... 12)
         if arguments.has("no-tune") {
             options.tuning = nil
         } else {
