@@ -61,7 +61,8 @@ public func centroidPositions(following displacement: Tensor, steps: Int = 300) 
         positions.withUnsafeMutableBufferPointer { output in
             let source = fieldBuffer.baseAddress!, target = output.baseAddress!
             let work = count.multipliedReportingOverflow(by: max(steps, 1))
-            let chunks = (work.overflow || work.partialValue >= 1 << 16) ? min((count + 255) / 256, 16) : 1
+            let chunks = Parallelism.workers > 1 && (work.overflow || work.partialValue >= 1 << 16)
+                ? min((count + 255) / 256, 16) : 1
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 var first = count * chunk / chunks
                 let end = count * (chunk + 1) / chunks

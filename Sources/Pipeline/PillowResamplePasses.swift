@@ -8,6 +8,7 @@
 
 import Codecs
 import Dispatch
+import Tensors
 
 /// Rounding bias added before the fixed-point shift: one half in 22-bit fixed point.
 let pillowRoundingBias: Int32 = 1 << (pillowPrecisionBits - 1)
@@ -19,7 +20,7 @@ private let multiplyAddsPerTask = 1 << 20
 /// total) is large enough to pay for the threads.
 private func forEachRowRange(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
     let tasks = min(count, max(1, work / multiplyAddsPerTask))
-    if tasks <= 1 {
+    if tasks <= 1 || Parallelism.workers <= 1 {
         body(0..<count)
         return
     }

@@ -1,8 +1,8 @@
 // PAMRVector: the SIMD and threading plumbing of the PAMR kernels (PAMR+Affinities.swift,
 // PAMR+Iterations.swift): unaligned 8-lane loads and stores on Float pointers, and the split of
-// image rows into chunks run on Dispatch's worker threads. No paper equation here; DESIGN §7
+// image rows into chunks run on worker threads (Tensors' forEachChunk). No paper equation here; DESIGN §7
 // ("memory-bound: SIMD over pixels, threads over channels or rows").
-import Dispatch
+import Tensors
 
 /// Vector access and row-parallel loops of the PAMR kernels.
 enum PAMRVector {
@@ -30,23 +30,10 @@ enum PAMRVector {
         unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
     }
 
-    /// Below this many scalar operations a loop runs on the calling thread.
-    static let concurrencyThreshold = 1 << 17
-
     /// Calls `body` on contiguous sub-ranges covering `0 ..< rows` exactly once; concurrently
-    /// when `rows · costPerRow` is large. Every row is computed by one thread with the same
-    /// arithmetic, so results never depend on the split.
+    /// when `rows · costPerRow` is large (Tensors' `forEachChunk`). Every row is computed by one
+    /// thread with the same arithmetic, so results never depend on the split.
     static func forEachChunk(rows: Int, costPerRow: Int, _ body: (Range<Int>) -> Void) {
-        guard rows > 0 else { return }
-        let chunks = min(rows, 16)
-        let (work, overflow) = rows.multipliedReportingOverflow(by: max(costPerRow, 1))
-        guard chunks > 1, overflow || work >= concurrencyThreshold else {
-            body(0 ..< rows)
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
-            if start < end { body(start ..< end) }
-        }
+        Tensors.forEachChunk(count: rows, costPerItem: costPerRow, body)
     }
 }

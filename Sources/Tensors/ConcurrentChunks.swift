@@ -9,13 +9,14 @@ public let concurrencyThreshold = 1 << 17
 
 /// Calls `body` on contiguous sub-ranges covering `0 ..< count` exactly once, concurrently when
 /// `count * costPerItem` (roughly scalar operations) reaches `threshold`, else in one call on
-/// this thread. At most `maxChunks` ranges are made; the split never changes any result.
+/// this thread (always with `Parallelism.threadCount` 1). At most `maxChunks` ranges are made;
+/// the split never changes any result.
 public func forEachChunk(count: Int, costPerItem: Int, maxChunks: Int = 16, threshold: Int = concurrencyThreshold,
                          _ body: (Range<Int>) -> Void) {
     guard count > 0 else { return }
     let chunks = min(count, max(1, maxChunks))
     let (work, overflow) = count.multipliedReportingOverflow(by: max(costPerItem, 1))
-    guard chunks > 1, overflow || work >= threshold else {
+    guard chunks > 1, Parallelism.workers > 1, overflow || work >= threshold else {
         body(0 ..< count)
         return
     }
