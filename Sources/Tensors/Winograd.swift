@@ -77,8 +77,8 @@ struct WinogradConvolution {
     var rowsPerChunk: Int {
         let g = geometry
         let floatsPerTile = WinogradTransform.positions * (g.channels + g.outChannels)
-        let byBudget = WinogradConvolution.chunkBudget / max(1, floatsPerTile * g.tilesWide)
-        let byMinimum = (WinogradConvolution.minimumChunkTiles + g.tilesWide - 1) / g.tilesWide
+        let byBudget = WinogradConvolution.chunkBudget / max(1, floatsPerTile * g.rowStride)
+        let byMinimum = (WinogradConvolution.minimumChunkTiles + g.rowStride - 1) / g.rowStride
         let rows = min(g.tileRows, max(1, byBudget, byMinimum))
         let chunks = (g.tileRows + rows - 1) / rows
         return (g.tileRows + chunks - 1) / chunks
@@ -87,47 +87,48 @@ struct WinogradConvolution {
     func run(workspace: GEMMWorkspace) {
         let g = geometry
         let chunkRows = rowsPerChunk
-        let maximumTiles = chunkRows * g.tilesWide
+        let maximumTiles = chunkRows * g.rowStride
         let positions = WinogradTransform.positions
         let vCount = positions * g.channels * maximumTiles
-        // M is read up to 8 floats past a tile row, so it gets that much slack.
-        let mCount = positions * g.outChannels * maximumTiles + 8
+        let mCount = positions * g.outChannels * maximumTiles
         WinogradScratch.using(count: vCount + mCount) { scratch in
             let v = scratch, m = scratch + vCount
             var firstRow = 0
             while firstRow < g.tileRows {
                 let rows = min(chunkRows, g.tileRows - firstRow)
                 transformInput(rows: firstRow ..< firstRow + rows, into: v)
-                multiply(tiles: rows * g.tilesWide, v: v, m: m, workspace: workspace)
+                multiply(tiles: rows * g.rowStride, v: v, m: m, workspace: workspace)
                 transformOutput(rows: firstRow ..< firstRow + rows, from: m)
                 firstRow += rows
             }
         }
     }
 
-    /// V for the tile rows `rows`: V[ξ][c][t] at (ξ·Cin + c)·tiles + t, t = (row − first)·tilesWide + tx.
+    /// V for the tile rows `rows`: V[ξ][c][t] at (ξ·Cin + c)·tiles + t, t = (row − first)·rowStride + 8b + lane.
     private func transformInput(rows: Range<Int>, into v: UnsafeMutablePointer<Float>) {
         let g = geometry, input = self.input
-        let tiles = rows.count * g.tilesWide, plane = g.height * g.width
+        let tiles = rows.count * g.rowStride, plane = g.height * g.width
         forEachChunk(count: g.channels * rows.count, costPerItem: g.tilesWide * 400) { items in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 12 * g.bandWidth)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 6 * g.bandWidth + g.width)
             defer { scratch.deallocate() }
+            (scratch + 6 * g.bandWidth).initialize(repeating: 0, count: g.width)
             for item in items {
                 let c = item / rows.count, local = item % rows.count
                 let row = rows.lowerBound + local
                 let (n, ty) = row.quotientAndRemainder(dividingBy: g.tilesHigh)
                 g.transformInput(plane: input + (n * g.channels + c) * plane, tileRow: ty,
-                                 band: scratch, columns: scratch + 6 * g.bandWidth,
-                                 into: v + c * tiles + local * g.tilesWide, positionStride: g.channels * tiles)
+                                 columns: scratch, zeros: scratch + 6 * g.bandWidth,
+                                 into: v + c * tiles + local * g.rowStride, positionStride: g.channels * tiles)
             }
         }
     }
 
-    /// M_ξ = U_ξ · V_ξ for the 36 positions: [Cout, Cin] · [Cin, tiles].
+    /// M_ξ = U_ξ · V_ξ for the 36 positions: [Cout, Cin] · [Cin, tiles]. Products too small for
+    /// the GEMM's own threads run side by side, one position per task; larger ones one at a time.
     private func multiply(tiles: Int, v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
                           workspace: GEMMWorkspace) {
-        let g = geometry
-        for position in 0 ..< WinogradTransform.positions {
+        let g = geometry, filter = self.filter
+        func product(_ position: Int, _ workspace: GEMMWorkspace) {
             var plan = GEMMPlan(m: g.outChannels, n: tiles, k: g.channels, alpha: 1,
                                 a: filter + position * g.outChannels * g.channels, lda: g.channels,
                                 transposeA: false, beta: 0, rowBias: nil, activation: .identity,
@@ -135,22 +136,29 @@ struct WinogradConvolution {
             plan.multiply(MatrixPanelSource(base: v + position * g.channels * tiles, ld: tiles, transposed: false),
                           c: m + position * g.outChannels * tiles, ldc: tiles)
         }
+        let (products, overflow) = (g.outChannels * g.channels).multipliedReportingOverflow(by: tiles)
+        if !overflow && products < GEMMBlocking.parallelThreshold && Parallelism.workers > 1 {
+            Parallelism.forEachTask(WinogradTransform.positions) { position in
+                GEMMWorkspace.using(nil) { product(position, $0) }
+            }
+        } else {
+            for position in 0 ..< WinogradTransform.positions { product(position, workspace) }
+        }
     }
 
     /// The output rows of the tile rows `rows`, from M[ξ][o][t] at (ξ·Cout + o)·tiles + t.
     private func transformOutput(rows: Range<Int>, from m: UnsafeMutablePointer<Float>) {
         let g = geometry, output = self.output, bias = self.bias, relu = self.relu
-        let tiles = rows.count * g.tilesWide, plane = g.outputHeight * g.outputWidth
+        let tiles = rows.count * g.rowStride, plane = g.outputHeight * g.outputWidth
         forEachChunk(count: g.outChannels * rows.count, costPerItem: g.tilesWide * 300) { items in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 4 * g.bandWidth)
             let products = UnsafeMutablePointer<WinogradVector>.allocate(capacity: 24)
-            defer { scratch.deallocate(); products.deallocate() }
+            defer { products.deallocate() }
             for item in items {
                 let o = item / rows.count, local = item % rows.count
                 let row = rows.lowerBound + local
                 let (n, ty) = row.quotientAndRemainder(dividingBy: g.tilesHigh)
-                g.transformOutput(m: m + o * tiles + local * g.tilesWide, positionStride: g.outChannels * tiles,
-                                  tileRow: ty, bias: bias?[o] ?? 0, relu: relu, rows: scratch, products: products,
+                g.transformOutput(m: m + o * tiles + local * g.rowStride, positionStride: g.outChannels * tiles,
+                                  tileRow: ty, bias: bias?[o] ?? 0, relu: relu, products: products,
                                   into: output + (n * g.outChannels + o) * plane)
             }
         }

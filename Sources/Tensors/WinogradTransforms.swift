@@ -2,8 +2,8 @@
 // algorithm F(4, 3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016)
 // with interpolation points 0, ±1, ±2, ∞. The 2-D F(4×4, 3×3) applies each twice (rows, then
 // columns): Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for a 6×6 input tile d and a 3×3 filter g. Each
-// transform acts on eight independent problems at once (one SIMD lane each). Also the two lane
-// shuffles that turn 4-strided tiles into lanes and back. Used by Winograd.swift.
+// transform acts on eight independent problems at once (one SIMD lane each). Also the in-lane
+// transposes that turn 4-strided tiles into lanes and back. Used by Winograd.swift.
 
 /// Eight lanes: eight tiles (or channels) transformed together.
 @usableFromInline typealias WinogradVector = SIMD8<Float>
@@ -58,37 +58,33 @@ enum WinogradTransform {
         return (u0, u1, u2, even + odd, even - odd, g2)
     }
 
-    /// The 32 floats at p as four lanes vectors of stride 4: result q holds p[4j + q], j = 0…7
-    /// (sample q of eight consecutive 4-strided tiles).
+    /// The order of the eight tiles of a block in the lanes of a transform: lane l holds tile
+    /// `tileOfLane[l]` (what the in-lane 4×4 transposes below produce without crossing lanes).
+    static let tileOfLane = [0, 2, 4, 6, 1, 3, 5, 7]
+
+    /// Transposes the 4×4 blocks in each 128-bit half of (r0, r1, r2, r3): with rk holding
+    /// tiles 2k and 2k+1 (four samples each, 32 consecutive floats), result q holds sample q of
+    /// the eight tiles in `tileOfLane` order; applied to such results it gives the rows back.
     @inline(__always)
-    static func strideFourLanes(_ p: UnsafePointer<Float>)
+    static func transposeQuads(_ r0: WinogradVector, _ r1: WinogradVector, _ r2: WinogradVector,
+                               _ r3: WinogradVector)
         -> (WinogradVector, WinogradVector, WinogradVector, WinogradVector) {
-        let low = SIMD16(lowHalf: p.vector(at: 0), highHalf: p.vector(at: 8))
-        let high = SIMD16(lowHalf: p.vector(at: 16), highHalf: p.vector(at: 24))
-        let lowEven = low.evenHalf, lowOdd = low.oddHalf
-        let highEven = high.evenHalf, highOdd = high.oddHalf
-        return (WinogradVector(lowHalf: lowEven.evenHalf, highHalf: highEven.evenHalf),
-                WinogradVector(lowHalf: lowOdd.evenHalf, highHalf: highOdd.evenHalf),
-                WinogradVector(lowHalf: lowEven.oddHalf, highHalf: highEven.oddHalf),
-                WinogradVector(lowHalf: lowOdd.oddHalf, highHalf: highOdd.oddHalf))
+        let t0 = WinogradVector(r0[0], r1[0], r0[1], r1[1], r0[4], r1[4], r0[5], r1[5])
+        let t1 = WinogradVector(r0[2], r1[2], r0[3], r1[3], r0[6], r1[6], r0[7], r1[7])
+        let t2 = WinogradVector(r2[0], r3[0], r2[1], r3[1], r2[4], r3[4], r2[5], r3[5])
+        let t3 = WinogradVector(r2[2], r3[2], r2[3], r3[3], r2[6], r3[6], r2[7], r3[7])
+        return (WinogradVector(t0[0], t0[1], t2[0], t2[1], t0[4], t0[5], t2[4], t2[5]),
+                WinogradVector(t0[2], t0[3], t2[2], t2[3], t0[6], t0[7], t2[6], t2[7]),
+                WinogradVector(t1[0], t1[1], t3[0], t3[1], t1[4], t1[5], t3[4], t3[5]),
+                WinogradVector(t1[2], t1[3], t3[2], t3[3], t1[6], t1[7], t3[6], t3[7]))
     }
 
-    /// The inverse of `strideFourLanes`: writes p[4j + q] = yq[j] for j = 0…7, q = 0…3.
+    /// Samples 0…3 of the eight 4-strided tiles whose first samples are p[0], p[4], …, p[28], lanes
+    /// in `tileOfLane` order.
     @inline(__always)
-    static func storeStrideFour(_ y0: WinogradVector, _ y1: WinogradVector, _ y2: WinogradVector,
-                                _ y3: WinogradVector, to p: UnsafeMutablePointer<Float>) {
-        let even01 = SIMD16(lowHalf: y0, highHalf: y1), even23 = SIMD16(lowHalf: y2, highHalf: y3)
-        // Pairs (y0[j], y1[j]) and (y2[j], y3[j]) side by side, then the pairs side by side.
-        let pairs01 = SIMD16(even01[0], even01[8], even01[1], even01[9], even01[2], even01[10], even01[3], even01[11],
-                             even01[4], even01[12], even01[5], even01[13], even01[6], even01[14], even01[7], even01[15])
-        let pairs23 = SIMD16(even23[0], even23[8], even23[1], even23[9], even23[2], even23[10], even23[3], even23[11],
-                             even23[4], even23[12], even23[5], even23[13], even23[6], even23[14], even23[7], even23[15])
-        for half in 0 ..< 4 {
-            let k = 4 &* half
-            let v = WinogradVector(pairs01[k], pairs01[k &+ 1], pairs23[k], pairs23[k &+ 1],
-                                   pairs01[k &+ 2], pairs01[k &+ 3], pairs23[k &+ 2], pairs23[k &+ 3])
-            p.setVector(v, at: 8 &* half)
-        }
+    static func quadLanes(_ p: UnsafePointer<Float>)
+        -> (WinogradVector, WinogradVector, WinogradVector, WinogradVector) {
+        transposeQuads(p.vector(at: 0), p.vector(at: 8), p.vector(at: 16), p.vector(at: 24))
     }
 }
 
