@@ -2,7 +2,8 @@
 // as one conv with folded weight and bias (DESIGN §6: ResNet50's batch norm is folded at load
 // time; §7: bias and ReLU run in the GEMM epilogue). Every conv of the ResNet50 backbone is
 // one of these; the parameter names are the reference's "<conv>.weight" and "<bn>.weight /
-// .bias / .running_mean / .running_var".
+// .bias / .running_mean / .running_var". Wide 3×3 stride-1 convs keep their filter in the
+// Winograd domain too and run as conv2dWinograd F(4×4, 3×3) on big enough maps (DESIGN §7).
 
 import Tensors
 
@@ -13,6 +14,14 @@ struct FoldedConvolution: Sendable {
     let bias: Tensor
     let stride: Int
     let padding: Int
+    /// The folded weight as G g Gᵀ, for a 3×3 stride-1 conv with at least
+    /// `winogradMinimumChannels` inputs (4× the weight's memory), else nil.
+    let winogradFilter: WinogradFilter?
+
+    /// Below these sizes im2col + GEMM is as fast (measured with `irn bench conv`, Docs/Benchmarks.md):
+    /// input channels of the conv, and output pixels per image.
+    static let winogradMinimumChannels = 16
+    static let winogradMinimumPixels = 256
 
     var outputChannels: Int { weight.shape[0] }
 
@@ -39,12 +48,22 @@ struct FoldedConvolution: Sendable {
         bias = folded.bias
         self.stride = stride
         self.padding = padding
+        let shape = folded.weight.shape
+        winogradFilter = shape[2] == 3 && shape[3] == 3 && stride == 1
+            && shape[1] >= FoldedConvolution.winogradMinimumChannels ? WinogradFilter(folded.weight) : nil
     }
 
     /// act(bn(conv(x))) for a batch x [N, Cin, H, W].
     func callAsFunction(_ x: Tensor, activation: Activation, workspace: GEMMWorkspace) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
-               activation: activation, workspace: workspace)
+        if let winogradFilter, x.rank == 4 {
+            let outputPixels = (x.shape[2] + 2 * padding - 2) * (x.shape[3] + 2 * padding - 2)
+            if outputPixels >= FoldedConvolution.winogradMinimumPixels {
+                return conv2dWinograd(x, filter: winogradFilter, bias: bias, padding: (padding, padding),
+                                      activation: activation, workspace: workspace)
+            }
+        }
+        return conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
+                      activation: activation, workspace: workspace)
     }
 
     /// residual ← ReLU(bn(conv(x)) + residual) for a 1×1 stride-1 conv: one GEMM per image whose

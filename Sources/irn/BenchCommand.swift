@@ -1,5 +1,6 @@
 // `irn bench`: measures the performance core on this machine — GFLOP/s of the GEMM on square
-// sizes and of conv2d on the convolution shapes of ResNet50 at 512×512 (DESIGN §7). Prints the
+// sizes and of conv2d on the convolution shapes of ResNet50 at 512×512, with im2col and Winograd
+// rows for the 3×3 layers of a photo at scale 2 (DESIGN §7). Prints the
 // machine (CPU model, cores, build mode) first; --json gives the same numbers for scripts
 // (Benchmarks/compare_gemm.py). Each figure is the best of --repeat runs after one warm-up.
 import Foundation
@@ -91,6 +92,11 @@ struct BenchCommand: IRNCommand {
             if !json { console.out(BenchResult.header) }
             for shape in ConvBench.resnet50Shapes {
                 let result = ConvBench.measure(shape, batch: batch, repeats: repeats)
+                results.append(result)
+                if !json { console.out(result.row) }
+            }
+            for shape in ConvBench.photoShapes {
+                let result = ConvBench.measure(shape, batch: 2, repeats: repeats)
                 results.append(result)
                 if !json { console.out(result.row) }
             }
