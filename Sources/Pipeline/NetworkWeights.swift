@@ -121,6 +121,7 @@ public enum NetworkWeights {
             }
             // Integer buffers (num_batches_tracked, IRNet's path_indices: 200 MB in the
             // reference's checkpoint) are never read by the networks, so they are not decoded.
+            guard format(of: bytes) == .torch else { throw CheckpointFileError.unknownFormat }
             return (parameters(try TorchCheckpoint.stateDict(from: bytes, including: { _, dtype in dtype.isFloatingPoint })), [:])
         } catch {
             throw NetworkWeightsError(file: path, underlying: error)
