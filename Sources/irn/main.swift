@@ -3,7 +3,7 @@
 // free activations of tens of MB per layer, which by default are fresh mmap'd pages each time
 // (a page fault and a zeroed page per 4 KB); kept in the heap they are reused.
 import Foundation
-#if os(Linux)
+#if canImport(Glibc)
 /// glibc's mallopt (malloc.h, which the Glibc module does not export).
 @_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 private let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1  // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
