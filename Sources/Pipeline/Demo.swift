@@ -3,11 +3,12 @@
 // semantic labels by the random walk (SemanticLabels) → instances three ways, the rows of the
 // IRNet paper's Table 2 on this benchmark (IRNet §5):
 // - CAM only: 4-connected components of the CAM argmax (high_res against a constant background
-//   of the CAM threshold), each scored by its class's CAM maximum inside it;
+//   of the CAM background), each scored by its class's CAM maximum inside it;
 // - + boundary: the same components and scores taken from the random-walk maps (the
 //   semantic pseudo labels' components);
 // - + displacement: IRNet's instances (centroids, clusters, per-instance walk; WalkLabeling).
 // Fragments under 1 % of the image score 0 in all three (the reference's detect_instance).
+// β and the background scores are first chosen on separate tuning scenes (DemoTuning).
 import Codecs
 import Evaluation
 import Instances
