@@ -6,7 +6,6 @@
 // are float32, the interpolation is float64 (float32 minus int32 promotes), each move is added
 // in float64 and stored as float32. Fast path: small batches of pixels through all steps (their
 // paths are independent), threads over batches; naive twin: the whole map steps together.
-import Dispatch
 import Tensors
 
 /// Rounded centroids of every pixel of an `height` × `width` map.
@@ -60,14 +59,12 @@ public func centroidPositions(following displacement: Tensor, steps: Int = 300) 
     field.withUnsafeBufferPointer { fieldBuffer in
         positions.withUnsafeMutableBufferPointer { output in
             let source = fieldBuffer.baseAddress!, target = output.baseAddress!
-            let work = count.multipliedReportingOverflow(by: max(steps, 1))
-            let chunks = Parallelism.workers > 1 && (work.overflow || work.partialValue >= 1 << 16)
-                ? min((count + 255) / 256, 16) : 1
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                var first = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                while first < end {
-                    let lanes = min(batchSize, end - first)
+            // Chunks of at least 256 pixels, concurrent from 2^16 pixel-steps on.
+            forEachChunk(count: count, costPerItem: max(steps, 1), maxChunks: min((count + 255) / 256, 16),
+                         threshold: 1 << 16) { range in
+                var first = range.lowerBound
+                while first < range.upperBound {
+                    let lanes = min(batchSize, range.upperBound - first)
                     followBatch(source, height: height, width: width, first: first, lanes: lanes, steps: steps,
                                 ys: target + first, xs: target + count + first)
                     first += lanes

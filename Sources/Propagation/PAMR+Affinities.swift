@@ -37,7 +37,7 @@ struct PAMRWeights {
                     neighbourOffsets.withUnsafeBufferPointer { neighbours in
                         let src = paddedBuffer.baseAddress!, dst = buffer.baseAddress!
                         let cost = g.width * g.imageChannels * (4 * g.samples + 4 * g.neighbours)
-                        PAMRVector.forEachChunk(rows: g.batch * g.height, costPerRow: cost) { rows in
+                        forEachChunk(count: g.batch * g.height, costPerItem: cost) { rows in
                             let denominators = UnsafeMutablePointer<PAMRVector.Lanes>
                                 .allocate(capacity: g.imageChannels)
                             defer { denominators.deallocate() }

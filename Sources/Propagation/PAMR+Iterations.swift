@@ -57,7 +57,7 @@ extension PAMRWeights {
         let paddedWidth = g.paddedWidth, plane = g.paddedPlane
         let neighbourCount = g.neighbours, weightStride = g.vectorWidth
         let cost = channels * width * neighbourCount * 2
-        PAMRVector.forEachChunk(rows: g.batch * height, costPerRow: cost) { rows in
+        forEachChunk(count: g.batch * height, costPerItem: cost) { rows in
             for row in rows {
                 let n = row / height, y = row % height
                 let weightRow = weights + row &* neighbourCount &* weightStride

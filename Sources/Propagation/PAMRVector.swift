@@ -1,10 +1,10 @@
 // PAMRVector: the SIMD and threading plumbing of the PAMR kernels (PAMR+Affinities.swift,
-// PAMR+Iterations.swift): unaligned 8-lane loads and stores on Float pointers, and the split of
-// image rows into chunks run on worker threads (Tensors' forEachChunk). No paper equation here; DESIGN §7
+// PAMR+Iterations.swift): unaligned 8-lane loads and stores on Float pointers (rows are split
+// over threads by Tensors' forEachChunk). No paper equation here; DESIGN §7
 // ("memory-bound: SIMD over pixels, threads over channels or rows").
 import Tensors
 
-/// Vector access and row-parallel loops of the PAMR kernels.
+/// Vector access of the PAMR kernels.
 enum PAMRVector {
     /// The vector type: eight lanes fill one AVX2 register.
     typealias Lanes = SIMD8<Float>
@@ -28,12 +28,5 @@ enum PAMRVector {
     @inline(__always)
     static func magnitude(_ x: Lanes) -> Lanes {
         unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
-    }
-
-    /// Calls `body` on contiguous sub-ranges covering `0 ..< rows` exactly once; concurrently
-    /// when `rows · costPerRow` is large (Tensors' `forEachChunk`). Every row is computed by one
-    /// thread with the same arithmetic, so results never depend on the split.
-    static func forEachChunk(rows: Int, costPerRow: Int, _ body: (Range<Int>) -> Void) {
-        Tensors.forEachChunk(count: rows, costPerItem: costPerRow, body)
     }
 }

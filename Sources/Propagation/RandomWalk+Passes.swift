@@ -4,7 +4,6 @@
 // stencil on the symmetric S (PlanarStencil.swift, for few). Which one a walk takes is chosen
 // by channel count from `irn bench walk` measurements (Docs/Benchmarks.md).
 
-import Dispatch
 import Tensors
 
 /// The stencil a walk runs on.
@@ -89,15 +88,9 @@ struct PlanarPasses: WalkPasses {
         self.weights.packed.withUnsafeBufferPointer { weights in
             stencil.table.withUnsafeBufferPointer { table in
                 let weights = weights.baseAddress!, table = table.baseAddress!
-                if workers == 1 {
-                    stencil.step(x, out, acc, rowPairs: 0..<pairs, group: group, weights: weights,
-                                 table: table, mode: mode)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        let share = (pairs * worker / workers)..<(pairs * (worker + 1) / workers)
-                        stencil.step(x, out, acc, rowPairs: share, group: group, weights: weights,
-                                     table: table, mode: mode)
-                    }
+                Parallelism.forEachTask(workers, workers: workers) { worker in
+                    stencil.step(x, out, acc, rowPairs: Parallelism.share(of: pairs, parts: workers, index: worker),
+                                 group: group, weights: weights, table: table, mode: mode)
                 }
             }
         }

@@ -8,7 +8,6 @@
 // a planar or a channel-interleaved stencil (RandomWalk+Passes.swift). Twins: plain powers
 // (walkByPowers, walkNaive) and the dense computation (RandomWalk+Dense.swift).
 
-import Dispatch
 import Tensors
 #if canImport(Glibc)
 import Glibc
@@ -132,15 +131,9 @@ public struct RandomWalk: Sendable {
         weights.withUnsafeBufferPointer { weights in
             kernel.offsets.withUnsafeBufferPointer { offsets in
                 let weights = weights.baseAddress!
-                if workers == 1 {
-                    kernel.step(x, out, acc, rowPairs: 0..<pairs, layout: layout, weights: weights,
-                                offsets: offsets, mode: mode)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        let share = (pairs * worker / workers)..<(pairs * (worker + 1) / workers)
-                        kernel.step(x, out, acc, rowPairs: share, layout: layout, weights: weights,
-                                    offsets: offsets, mode: mode)
-                    }
+                Parallelism.forEachTask(workers, workers: workers) { worker in
+                    kernel.step(x, out, acc, rowPairs: Parallelism.share(of: pairs, parts: workers, index: worker),
+                                layout: layout, weights: weights, offsets: offsets, mode: mode)
                 }
             }
         }
