@@ -3,7 +3,7 @@
 // extraction (DESIGN §3, §6). The pair is zero-padded at the bottom/right to crop_size (512)
 // so GroupNorm sees the same statistics as in the reference, both outputs are cropped to the
 // stride-4 size ((H−1)/4+1, (W−1)/4+1), boundary = sigmoid(edge[0]/2 + flip(edge[1])/2) and the
-// displacement is that of the unflipped image. Sides longer than crop_size are padded to the
+// displacement is that of the unflipped image (the only one computed). Sides longer than crop_size are padded to the
 // next multiple of 16 instead (the reference's negative padding would crop the image there).
 
 import Tensors
@@ -38,7 +38,7 @@ public struct EdgeDisplacement: Sendable {
         let outWidth = (width - 1) / EdgeDisplacement.stride + 1
         let padded = padConstant(pair, left: 0, right: paddedLength(width) - width,
                                  top: 0, bottom: paddedLength(height) - height)
-        let output = network(padded)
+        let output = network(padded, displacementImages: 1)
         let edge = crop(output.boundaryLogits, top: 0, left: 0, height: outHeight, width: outWidth)
         let plane = outHeight * outWidth
         let own = Tensor(shape: [1, outHeight, outWidth], scalars: Array(edge.scalars[0 ..< plane]))
@@ -46,7 +46,7 @@ public struct EdgeDisplacement: Sendable {
         var boundary = own * 0.5 + flipHorizontal(mirrored) * 0.5
         boundary.applySigmoid()
         let field = crop(output.displacement, top: 0, left: 0, height: outHeight, width: outWidth)
-        let displacement = Tensor(shape: [2, outHeight, outWidth], scalars: Array(field.scalars[0 ..< 2 * plane]))
+        let displacement = Tensor(shape: [2, outHeight, outWidth], scalars: field.scalars)
         return (boundary, displacement)
     }
 }

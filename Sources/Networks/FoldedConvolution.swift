@@ -2,14 +2,15 @@
 // as one conv with folded weight and bias (DESIGN §6: ResNet50's batch norm is folded at load
 // time; §7: bias and ReLU run in the GEMM epilogue). Every conv of the ResNet50 backbone is
 // one of these; the parameter names are the reference's "<conv>.weight" and "<bn>.weight /
-// .bias / .running_mean / .running_var". Wide 3×3 stride-1 convs keep their filter in the
-// Winograd domain too and run as conv2dWinograd F(4×4, 3×3) on big enough maps (DESIGN §7).
+// .bias / .running_mean / .running_var". The folded weight is kept packed for the GEMM; wide
+// 3×3 stride-1 convs keep their filter in the Winograd domain too and run as conv2dWinograd
+// F(4×4, 3×3) on big enough maps (DESIGN §7).
 
 import Tensors
 
 struct FoldedConvolution: Sendable {
-    /// [Cout, Cin, k, k], batch norm folded in.
-    let weight: Tensor
+    /// [Cout, Cin, k, k], batch norm folded in, packed for the GEMM.
+    let weight: ConvolutionWeight
     /// [Cout], batch norm folded in.
     let bias: Tensor
     let stride: Int
@@ -23,7 +24,7 @@ struct FoldedConvolution: Sendable {
     static let winogradMinimumChannels = 16
     static let winogradMinimumPixels = 256
 
-    var outputChannels: Int { weight.shape[0] }
+    var outputChannels: Int { weight.outChannels }
 
     /// The entries of the conv `conv` ([outChannels, inChannels, k, k]) and its batch norm `norm`.
     static func layout(conv: String, norm: String, inChannels: Int, outChannels: Int,
@@ -44,7 +45,7 @@ struct FoldedConvolution: Sendable {
                                    runningMean: parameters.bound(norm + ".running_mean"),
                                    runningVariance: parameters.bound(norm + ".running_var"),
                                    epsilon: 1e-5)
-        weight = folded.weight
+        weight = ConvolutionWeight(folded.weight)
         bias = folded.bias
         self.stride = stride
         self.padding = padding
@@ -75,21 +76,18 @@ struct FoldedConvolution: Sendable {
         let batch = x.shape[0], inChannels = x.shape[1]
         let pixels = x.shape[2] * x.shape[3]
         let outChannels = outputChannels
-        precondition(inChannels == weight.shape[1]
+        precondition(inChannels == weight.inChannels
                         && residual.shape == [batch, outChannels, x.shape[2], x.shape[3]],
                      "addingReLU: input \(x.shape), weight \(weight.shape), residual \(residual.shape)")
         guard pixels > 0, batch > 0 else { return }
         x.scalars.withUnsafeBufferPointer { input in
-            weight.scalars.withUnsafeBufferPointer { w in
-                bias.scalars.withUnsafeBufferPointer { b in
-                    residual.scalars.withUnsafeMutableBufferPointer { output in
-                        for n in 0 ..< batch {
-                            gemm(m: outChannels, n: pixels, k: inChannels,
-                                 a: w.baseAddress!, lda: inChannels,
-                                 b: input.baseAddress! + n &* inChannels &* pixels, ldb: pixels,
-                                 beta: 1, c: output.baseAddress! + n &* outChannels &* pixels, ldc: pixels,
-                                 rowBias: b.baseAddress, activation: .relu)
-                        }
+            bias.scalars.withUnsafeBufferPointer { b in
+                residual.scalars.withUnsafeMutableBufferPointer { output in
+                    for n in 0 ..< batch {
+                        gemm(weight.packed, n: pixels,
+                             b: input.baseAddress! + n &* inChannels &* pixels, ldb: pixels,
+                             beta: 1, c: output.baseAddress! + n &* outChannels &* pixels, ldc: pixels,
+                             rowBias: b.baseAddress, activation: .relu)
                     }
                 }
             }

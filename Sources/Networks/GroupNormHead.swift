@@ -8,8 +8,8 @@
 import Tensors
 
 struct GroupNormHead: Sendable {
-    /// [Cout, Cin, 1, 1].
-    let weight: Tensor
+    /// [Cout, Cin, 1, 1], packed for the GEMM.
+    let weight: ConvolutionWeight
     let gamma: Tensor
     let beta: Tensor
     let groups: Int
@@ -25,7 +25,7 @@ struct GroupNormHead: Sendable {
     }
 
     init(_ parameters: [String: Tensor], prefix: String, groups: Int, upsampling: Int) {
-        weight = parameters.bound(prefix + ".0.weight")
+        weight = ConvolutionWeight(parameters.bound(prefix + ".0.weight"))
         gamma = parameters.bound(prefix + ".1.weight")
         beta = parameters.bound(prefix + ".1.bias")
         self.groups = groups

@@ -105,12 +105,18 @@ public struct IRNetwork: Sendable {
 
     /// Both branches for a batch of images [N, 3, H, W] (the reference's Net.forward).
     /// `subtractingMeanShift` is the module's eval mode (true at inference); training runs
-    /// without it.
-    public func callAsFunction(_ images: Tensor, subtractingMeanShift: Bool = true) -> Output {
+    /// without it. `displacementImages` limits the displacement branch to the first images of
+    /// the batch (all by default): each image's field depends on that image alone, so the
+    /// inference pair [image, flip], whose mirrored field is never used, computes one.
+    public func callAsFunction(_ images: Tensor, subtractingMeanShift: Bool = true,
+                               displacementImages: Int? = nil) -> Output {
         let features = backbone.features(images)
         let workspace = GEMMWorkspace()
+        let batch = images.shape[0]
+        let kept = min(batch, max(0, displacementImages ?? batch))
         return Output(boundaryLogits: boundaryLogits(features, workspace: workspace),
-                      displacement: displacement(features, subtractingMeanShift: subtractingMeanShift,
+                      displacement: displacement(kept == batch ? features : features.firstImages(kept),
+                                                 subtractingMeanShift: subtractingMeanShift,
                                                  workspace: workspace))
     }
 }

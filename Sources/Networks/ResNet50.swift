@@ -57,6 +57,17 @@ public struct ResNet50: Sendable {
         public init(x1: Tensor, x2: Tensor, x3: Tensor, x4: Tensor, x5: Tensor) {
             (self.x1, self.x2, self.x3, self.x4, self.x5) = (x1, x2, x3, x4, x5)
         }
+
+        /// The features of the first `count` images of the batch.
+        public func firstImages(_ count: Int) -> Features {
+            func prefix(_ x: Tensor) -> Tensor {
+                var shape = x.shape
+                let perImage = shape[0] == 0 ? 0 : x.count / shape[0]
+                shape[0] = count
+                return Tensor(shape: shape, scalars: Array(x.scalars[0 ..< count * perImage]))
+            }
+            return Features(x1: prefix(x1), x2: prefix(x2), x3: prefix(x3), x4: prefix(x4), x5: prefix(x5))
+        }
     }
 
     public let configuration: Configuration

@@ -1,6 +1,7 @@
 // GEMMPlan: the blocking and threading of one GEMM C = act(alpha·op(A)·op(B) + beta·C + bias)
 // (GEMM.swift has the contract). op(A) is packed once per plan — so conv2d multiplies every
-// image of a batch with the same packed weights. When C has several row blocks, op(B) is packed
+// image of a batch with the same packed weights; a plan made from a PackedMatrix packs no A at
+// all. When C has several row blocks, op(B) is packed
 // one column block at a time (all KC-deep slices) and shared: pack phase, then compute tasks
 // that sweep every slice of their rectangle of C. When it has one (few output channels), each
 // task packs its own columns slice by slice just before using them, hot in cache (DESIGN §7).
@@ -13,8 +14,12 @@ struct GEMMPlan {
     let rowBias: UnsafePointer<Float>?, relu: Bool
     let workspace: GEMMWorkspace
     /// The k-slices: kSlices of kcStep rows (the last may be shorter). They depend on k alone
-    /// and fix the summation order of every element.
-    let kSlices: Int, kcStep: Int
+    /// and fix the summation order of every element (GEMMSlices).
+    let slices: GEMMSlices
+    var kSlices: Int { slices.count }
+    var kcStep: Int { slices.step }
+    /// A packed ahead of time (all row panels, every slice), or nil when the plan packs it.
+    let prepackedA: UnsafePointer<Float>?
     /// Row panels of op(A) and how many are packed at once (a band; all of them unless A is huge).
     let rowPanels: Int, bandPanels: Int
     /// Columns of op(B) packed at once.
@@ -28,22 +33,42 @@ struct GEMMPlan {
     @usableFromInline
     init(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
          beta: Float, rowBias: UnsafePointer<Float>?, activation: Activation, workspace: GEMMWorkspace) {
+        self.init(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, transposeA: transposeA, prepackedA: nil,
+                  beta: beta, rowBias: rowBias, activation: activation, workspace: workspace)
+    }
+
+    /// A plan whose A is `packed` (m = packed.rows, k = packed.columns), with its panels at
+    /// `panels` (from `packed.withPanels`), which must stay valid while the plan multiplies.
+    @usableFromInline
+    init(packed: PackedMatrix, panels: UnsafePointer<Float>, n: Int, alpha: Float, beta: Float,
+         rowBias: UnsafePointer<Float>?, activation: Activation, workspace: GEMMWorkspace) {
+        self.init(m: packed.rows, n: n, k: packed.columns, alpha: alpha, a: panels, lda: max(1, packed.columns),
+                  transposeA: false, prepackedA: panels, beta: beta, rowBias: rowBias, activation: activation,
+                  workspace: workspace)
+    }
+
+    private init(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
+                 prepackedA: UnsafePointer<Float>?, beta: Float, rowBias: UnsafePointer<Float>?,
+                 activation: Activation, workspace: GEMMWorkspace) {
         self.m = m; self.n = n; self.k = k
         self.alpha = alpha; self.beta = beta
         self.a = a; self.lda = lda; self.transposeA = transposeA
         self.rowBias = rowBias; self.relu = activation == .relu
         self.workspace = workspace
+        self.prepackedA = prepackedA
         let mr = MicroKernel.rows, nr = MicroKernel.columns
-        kSlices = max(1, (k + GEMMBlocking.kc - 1) / GEMMBlocking.kc)
-        kcStep = max(1, (k + kSlices - 1) / kSlices)
+        let slices = GEMMSlices(depth: k)
+        self.slices = slices
         rowPanels = (m + mr - 1) / mr
         let blockPanels = GEMMBlocking.mc / mr
         let bandLimit = max(blockPanels, GEMMBlocking.packedALimit / (mr * max(1, k)) / blockPanels * blockPanels)
-        bandPanels = max(1, min(rowPanels, bandLimit))
+        // A packed ahead of time is one band: all its row panels.
+        bandPanels = prepackedA != nil ? max(1, rowPanels) : max(1, min(rowPanels, bandLimit))
+        if prepackedA != nil { packedBand = 0 }
         packsPerTask = rowPanels <= blockPanels
         // Column blocks within the packed-B budget (all slices of a block, or one slice when
         // tasks pack for themselves), of equal width (no narrow last block).
-        let packedRows = packsPerTask ? kcStep : k
+        let packedRows = packsPerTask ? slices.step : k
         let columnLimit = min(max(GEMMBlocking.packedBLimit / max(1, packedRows) / nr * nr, 16 * nr),
                               GEMMBlocking.maximumColumnBlock)
         let columnBlocks = max(1, (n + columnLimit - 1) / columnLimit)
@@ -52,13 +77,13 @@ struct GEMMPlan {
         let (mnk, overflow2) = mn.multipliedReportingOverflow(by: k)
         workers = !overflow1 && !overflow2 && mnk < GEMMBlocking.parallelThreshold ? 1 : Parallelism.workers
         let columnPanels = columnBlock / nr
-        workspace.reserve(a: kSlices * bandPanels * mr * kcStep,
-                          b: (packsPerTask ? 1 : kSlices) * columnPanels * PanelRow.panelStride(kc: kcStep))
+        workspace.reserve(a: prepackedA != nil ? 0 : slices.count * bandPanels * mr * slices.step,
+                          b: (packsPerTask ? 1 : slices.count) * columnPanels * PanelRow.panelStride(kc: slices.step))
     }
 
     /// Rows of slice s.
     @inline(__always)
-    func sliceDepth(_ s: Int) -> Int { min(kcStep, k - s * kcStep) }
+    func sliceDepth(_ s: Int) -> Int { slices.depth(s, of: k) }
 
     /// C = act(alpha·op(A)·op(B) + beta·C + bias) with op(B) from `source` (k × n) and C at `c`
     /// with row stride ldc. May be called again with other B and C: A stays packed.
@@ -70,7 +95,7 @@ struct GEMMPlan {
             return
         }
         let mr = MicroKernel.rows, nr = MicroKernel.columns
-        let packedA = workspace.packedA, packedB = workspace.packedB
+        let packedA = prepackedA ?? UnsafePointer(workspace.packedA), packedB = workspace.packedB
         let aSliceStride = bandPanels * mr * kcStep
         let bSliceStride = (columnBlock / nr) * PanelRow.panelStride(kc: kcStep)
         let bands = (rowPanels + bandPanels - 1) / bandPanels

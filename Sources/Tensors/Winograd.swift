@@ -45,14 +45,12 @@ public func conv2dWinograd(_ input: Tensor, filter: WinogradFilter, bias: Tensor
     }
     let scalars = [Float](unsafeUninitializedCapacity: count) { outputBuffer, initialized in
         input.scalars.withUnsafeBufferPointer { inputBuffer in
-            filter.scalars.withUnsafeBufferPointer { filterBuffer in
-                (bias?.scalars ?? []).withUnsafeBufferPointer { biasBuffer in
-                    GEMMWorkspace.using(workspace) { workspace in
-                        WinogradConvolution(geometry: g, input: inputBuffer.baseAddress!, filter: filterBuffer.baseAddress!,
-                                            bias: bias == nil ? nil : biasBuffer.baseAddress,
-                                            relu: activation == .relu, output: outputBuffer.baseAddress!)
-                            .run(workspace: workspace)
-                    }
+            (bias?.scalars ?? []).withUnsafeBufferPointer { biasBuffer in
+                GEMMWorkspace.using(workspace) { workspace in
+                    WinogradConvolution(geometry: g, input: inputBuffer.baseAddress!, filter: filter,
+                                        bias: bias == nil ? nil : biasBuffer.baseAddress,
+                                        relu: activation == .relu, output: outputBuffer.baseAddress!)
+                        .run(workspace: workspace)
                 }
             }
         }
@@ -64,7 +62,7 @@ public func conv2dWinograd(_ input: Tensor, filter: WinogradFilter, bias: Tensor
 /// One call of conv2dWinograd: the operands and the chunked three-phase loop.
 struct WinogradConvolution {
     let geometry: WinogradGeometry
-    let input: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: UnsafePointer<Float>?
+    let input: UnsafePointer<Float>, filter: WinogradFilter, bias: UnsafePointer<Float>?
     let relu: Bool
     let output: UnsafeMutablePointer<Float>
 
@@ -129,12 +127,13 @@ struct WinogradConvolution {
                           workspace: GEMMWorkspace) {
         let g = geometry, filter = self.filter
         func product(_ position: Int, _ workspace: GEMMWorkspace) {
-            var plan = GEMMPlan(m: g.outChannels, n: tiles, k: g.channels, alpha: 1,
-                                a: filter + position * g.outChannels * g.channels, lda: g.channels,
-                                transposeA: false, beta: 0, rowBias: nil, activation: .identity,
-                                workspace: workspace)
-            plan.multiply(MatrixPanelSource(base: v + position * g.channels * tiles, ld: tiles, transposed: false),
-                          c: m + position * g.outChannels * tiles, ldc: tiles)
+            let packed = filter.positions[position]
+            packed.withPanels { panels in
+                var plan = GEMMPlan(packed: packed, panels: panels, n: tiles, alpha: 1, beta: 0, rowBias: nil,
+                                    activation: .identity, workspace: workspace)
+                plan.multiply(MatrixPanelSource(base: v + position * g.channels * tiles, ld: tiles, transposed: false),
+                              c: m + position * g.outChannels * tiles, ldc: tiles)
+            }
         }
         let (products, overflow) = (g.outChannels * g.channels).multipliedReportingOverflow(by: tiles)
         if !overflow && products < GEMMBlocking.parallelThreshold && Parallelism.workers > 1 {

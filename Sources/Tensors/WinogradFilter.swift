@@ -1,14 +1,15 @@
 // WinogradFilter: the 3×3 filters of a convolution in the Winograd F(4×4, 3×3) domain,
 // U = G g Gᵀ for every (output channel, input channel) pair, stored as 36 matrices
 // [Cout, Cin] (one per transformed position ξ = 6·i + k), the A operands of the 36 GEMMs of
-// conv2dWinograd (Winograd.swift). Computing it costs one pass over the weights; callers that
-// run the same layer many times may keep it (4× the memory of the 3×3 weights).
+// conv2dWinograd (Winograd.swift), kept packed for the GEMM (GEMM+PackedMatrix.swift).
+// Computing it costs one pass over the weights; callers that run the same layer many times
+// keep it (4× the memory of the 3×3 weights) and no call packs the filters again.
 
 public struct WinogradFilter: Sendable {
     /// Output and input channels of the filter.
     public let outChannels: Int, inChannels: Int
-    /// U[ξ][o][c] at (ξ·outChannels + o)·inChannels + c.
-    public let scalars: [Float]
+    /// U[ξ] as a packed Cout × Cin matrix, for ξ in 0 ..< 36.
+    let positions: [PackedMatrix]
 
     /// Transforms `weight` [Cout, Cin, 3, 3].
     public init(_ weight: Tensor) {
@@ -19,7 +20,8 @@ public struct WinogradFilter: Sendable {
         self.inChannels = inChannels
         let planeStride = outChannels &* inChannels
         let count = WinogradTransform.positions * planeStride
-        scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // U[ξ][o][c] at (ξ·outChannels + o)·inChannels + c, then each U[ξ] packed.
+        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             weight.scalars.withUnsafeBufferPointer { source in
                 guard let output = buffer.baseAddress, let g = source.baseAddress else { return }
                 forEachChunk(count: outChannels, costPerItem: inChannels &* 64) { outputs in
@@ -35,6 +37,12 @@ public struct WinogradFilter: Sendable {
                 }
             }
             initialized = count
+        }
+        positions = scalars.withUnsafeBufferPointer { u in
+            (0 ..< WinogradTransform.positions).map { position in
+                PackedMatrix(u.baseAddress.map { $0 + position &* planeStride } ?? UnsafePointer(bitPattern: 64)!,
+                             rows: outChannels, columns: inChannels, ld: max(1, inChannels))
+            }
         }
     }
 

@@ -38,6 +38,16 @@ final class ReducedWidthGoldenTests: XCTestCase {
                                "quarter displacement")
     }
 
+    /// The displacement of the first image alone equals, bit for bit, its field in the whole batch.
+    func testDisplacementOfTheFirstImageOnly() {
+        let pair = NetworkGoldens.pair(seed: 31, height: 40, width: 56, flipped: false)
+        let both = NetworkGoldens.quarterIRN(pair)
+        let first = NetworkGoldens.quarterIRN(pair, displacementImages: 1)
+        XCTAssertEqual(first.boundaryLogits.scalars, both.boundaryLogits.scalars)
+        XCTAssertEqual(first.displacement.shape, [1] + both.displacement.shape.dropFirst())
+        XCTAssertEqual(first.displacement.scalars, Array(both.displacement.scalars.prefix(first.displacement.count)))
+    }
+
     func testEdgeDisplacementWithinCropSize() throws {
         let inference = EdgeDisplacement(network: NetworkGoldens.quarterIRN, cropSize: 64)
         let (boundary, displacement) = inference(NetworkGoldens.pair(seed: 42, height: 50, width: 58))

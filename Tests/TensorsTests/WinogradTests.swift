@@ -118,7 +118,7 @@ final class WinogradTests: XCTestCase {
                 }
             }
         }
-        assertClose(filter.scalars, expected, atol: 1e-7, rtol: 1e-6)
+        assertClose(filter.positions.flatMap { $0.unpacked() }, expected, atol: 1e-7, rtol: 1e-6)
     }
 
     func testResNetLayerMatchesIm2ColPath() {
