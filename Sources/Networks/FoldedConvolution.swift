@@ -22,7 +22,7 @@ struct FoldedConvolution: Sendable {
     /// Below these sizes im2col + GEMM is as fast (measured with `irn bench conv`, Docs/Benchmarks.md):
     /// input channels of the conv, and output pixels per image.
     static let winogradMinimumChannels = 16
-    static let winogradMinimumPixels = 256
+    static let winogradMinimumPixels = 128
 
     var outputChannels: Int { weight.outChannels }
 

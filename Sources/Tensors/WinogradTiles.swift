@@ -34,8 +34,8 @@ struct WinogradGeometry {
     var tileRows: Int { batch * tilesHigh }
 
     /// V = Bᵀ d B for every tile of tile row `ty` of one input channel plane [H, W]: position ξ of
-    /// the tile in lane l of block b goes to v[ξ·positionStride + 8b + l] (lanes in
-    /// `WinogradTransform.tileOfLane` order). `columns` is scratch of 6·bandWidth floats, `zeros`
+    /// the tile in lane l of block b (tile 8b + l of the row) goes to v[ξ·positionStride + 8b + l].
+    /// `columns` is scratch of 6·bandWidth floats, `zeros`
     /// holds `width` zeros.
     func transformInput(plane: UnsafePointer<Float>, tileRow ty: Int,
                         columns: UnsafeMutablePointer<Float>, zeros: UnsafePointer<Float>,
@@ -120,7 +120,7 @@ struct WinogradGeometry {
                 products[4 &* k] = s.0; products[4 &* k &+ 1] = s.1
                 products[4 &* k &+ 2] = s.2; products[4 &* k &+ 3] = s.3
             }
-            // Then rows: output row 4ty + r, columns 32b … 32b+31 (tiles back in column order).
+            // Then rows: output row 4ty + r, columns 32b … 32b+31 (lanes back in row order).
             let left = 32 &* block
             for r in 0 ..< rows {
                 var y = WinogradTransform.output(products[r], products[4 &+ r], products[8 &+ r],
@@ -130,7 +130,7 @@ struct WinogradGeometry {
                     y.0.replace(with: zero, where: y.0 .< zero); y.1.replace(with: zero, where: y.1 .< zero)
                     y.2.replace(with: zero, where: y.2 .< zero); y.3.replace(with: zero, where: y.3 .< zero)
                 }
-                let q = WinogradTransform.transposeQuads(y.0, y.1, y.2, y.3)
+                let q = WinogradTransform.quadRows(y.0, y.1, y.2, y.3)
                 let target = plane + ((4 &* ty &+ r) &* outputWidth &+ left)
                 if left &+ 32 <= outputWidth {
                     target.setVector(q.0, at: 0); target.setVector(q.1, at: 8)

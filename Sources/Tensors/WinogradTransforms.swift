@@ -2,8 +2,8 @@
 // algorithm F(4, 3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016)
 // with interpolation points 0, ±1, ±2, ∞. The 2-D F(4×4, 3×3) applies each twice (rows, then
 // columns): Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for a 6×6 input tile d and a 3×3 filter g. Each
-// transform acts on eight independent problems at once (one SIMD lane each). Also the in-lane
-// transposes that turn 4-strided tiles into lanes and back. Used by Winograd.swift.
+// transform acts on eight independent problems at once (one SIMD lane each). Also the shuffles
+// that turn 4-strided tiles into lanes (even/odd splits) and back. Used by Winograd.swift.
 
 /// Eight lanes: eight tiles (or channels) transformed together.
 @usableFromInline typealias WinogradVector = SIMD8<Float>
@@ -58,33 +58,42 @@ enum WinogradTransform {
         return (u0, u1, u2, even + odd, even - odd, g2)
     }
 
-    /// The order of the eight tiles of a block in the lanes of a transform: lane l holds tile
-    /// `tileOfLane[l]` (what the in-lane 4×4 transposes below produce without crossing lanes).
-    static let tileOfLane = [0, 2, 4, 6, 1, 3, 5, 7]
-
-    /// Transposes the 4×4 blocks in each 128-bit half of (r0, r1, r2, r3): with rk holding
-    /// tiles 2k and 2k+1 (four samples each, 32 consecutive floats), result q holds sample q of
-    /// the eight tiles in `tileOfLane` order; applied to such results it gives the rows back.
+    /// (Even, odd) elements of the 16 values a then b: the de-interleave the tile gathers are made of.
     @inline(__always)
-    static func transposeQuads(_ r0: WinogradVector, _ r1: WinogradVector, _ r2: WinogradVector,
-                               _ r3: WinogradVector)
-        -> (WinogradVector, WinogradVector, WinogradVector, WinogradVector) {
-        let t0 = WinogradVector(r0[0], r1[0], r0[1], r1[1], r0[4], r1[4], r0[5], r1[5])
-        let t1 = WinogradVector(r0[2], r1[2], r0[3], r1[3], r0[6], r1[6], r0[7], r1[7])
-        let t2 = WinogradVector(r2[0], r3[0], r2[1], r3[1], r2[4], r3[4], r2[5], r3[5])
-        let t3 = WinogradVector(r2[2], r3[2], r2[3], r3[3], r2[6], r3[6], r2[7], r3[7])
-        return (WinogradVector(t0[0], t0[1], t2[0], t2[1], t0[4], t0[5], t2[4], t2[5]),
-                WinogradVector(t0[2], t0[3], t2[2], t2[3], t0[6], t0[7], t2[6], t2[7]),
-                WinogradVector(t1[0], t1[1], t3[0], t3[1], t1[4], t1[5], t3[4], t3[5]),
-                WinogradVector(t1[2], t1[3], t3[2], t3[3], t1[6], t1[7], t3[6], t3[7]))
+    static func split(_ a: WinogradVector, _ b: WinogradVector) -> (WinogradVector, WinogradVector) {
+        let both = SIMD16<Float>(lowHalf: a, highHalf: b)
+        return (both.evenHalf, both.oddHalf)
     }
 
-    /// Samples 0…3 of the eight 4-strided tiles whose first samples are p[0], p[4], …, p[28], lanes
-    /// in `tileOfLane` order.
+    /// The inverse of `split`: a[0], b[0], a[1], b[1], … as (first eight, last eight).
     @inline(__always)
+    static func interleave(_ a: WinogradVector, _ b: WinogradVector) -> (WinogradVector, WinogradVector) {
+        (WinogradVector(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]),
+         WinogradVector(a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]))
+    }
+
+    /// Samples 0…3 of the eight 4-strided tiles whose first samples are p[0], p[4], …, p[28]:
+    /// result q holds sample q of tile t in lane t (two rounds of even/odd splits).
+    @inline(never)
     static func quadLanes(_ p: UnsafePointer<Float>)
         -> (WinogradVector, WinogradVector, WinogradVector, WinogradVector) {
-        transposeQuads(p.vector(at: 0), p.vector(at: 8), p.vector(at: 16), p.vector(at: 24))
+        let (even01, odd01) = split(p.vector(at: 0), p.vector(at: 8))
+        let (even23, odd23) = split(p.vector(at: 16), p.vector(at: 24))
+        let (s0, s2) = split(even01, even23)
+        let (s1, s3) = split(odd01, odd23)
+        return (s0, s1, s2, s3)
+    }
+
+    /// The inverse of `quadLanes`: from sample q of tile t in lane t of s_q, the 32 values of the
+    /// eight tiles in row order (tiles 2k and 2k+1 in result k).
+    @inline(never)
+    static func quadRows(_ s0: WinogradVector, _ s1: WinogradVector, _ s2: WinogradVector, _ s3: WinogradVector)
+        -> (WinogradVector, WinogradVector, WinogradVector, WinogradVector) {
+        let (even01, even23) = interleave(s0, s2)
+        let (odd01, odd23) = interleave(s1, s3)
+        let (r0, r1) = interleave(even01, odd01)
+        let (r2, r3) = interleave(even23, odd23)
+        return (r0, r1, r2, r3)
     }
 }
 

@@ -154,7 +154,7 @@ enum StageBench {
 }
 
 /// Network forward passes for `irn bench networks`: the CAM network on one [image, mirror]
-/// pair of 375×500, the multi-scale CAM of that image (4 scales), and IRNet's EdgeDisplacement
+/// pair of 375×500 (and of the image resized to the other CAM scales), the multi-scale CAM of that image (4 scales), and IRNet's EdgeDisplacement
 /// on the pair padded to 512×512 — full-width ResNet50 with seeded weights (speed does not
 /// depend on the values). Benchmarks/networks_reference.py times the reference on the same.
 enum NetworkBench {
@@ -166,6 +166,14 @@ enum NetworkBench {
         var sink = 0
         let size = "\(image.height)x\(image.width)"
         let camSeconds = bestTime(repeats: repeats) { sink &+= cam.classActivationMaps(pair).count }
+        var scaleRows: [BenchResult] = []
+        for scale in [0.5, 1.5, 2] {
+            let scaled = preprocessForCAM(image, scale: scale)
+            let seconds = bestTime(repeats: repeats) { sink &+= cam.classActivationMaps(scaled).count }
+            scaleRows.append(BenchResult(name: "CAM forward at scale \(scale)",
+                                         shape: "2x3x\(scaled.shape[2])x\(scaled.shape[3])",
+                                         milliseconds: seconds * 1e3, gflops: .nan))
+        }
         let multiScaleSeconds = bestTime(repeats: max(1, repeats / 2)) {
             sink &+= classActivationMaps(of: image, network: cam, keys: [0, 1]).cam.count
         }
@@ -174,6 +182,7 @@ enum NetworkBench {
         precondition(sink > 0)
         return [
             BenchResult(name: "CAM forward (image + mirror)", shape: "2x3x\(size)", milliseconds: camSeconds * 1e3, gflops: .nan),
+        ] + scaleRows + [
             BenchResult(name: "multi-scale CAM (1,0.5,1.5,2)", shape: size, milliseconds: multiScaleSeconds * 1e3, gflops: .nan),
             BenchResult(name: "IRNet EdgeDisplacement", shape: "2x3x\(size) -> 512x512", milliseconds: irnSeconds * 1e3, gflops: .nan),
         ]
