@@ -41,15 +41,16 @@ struct GEMMPlan {
     /// `panels` (from `packed.withPanels`), which must stay valid while the plan multiplies.
     @usableFromInline
     init(packed: PackedMatrix, panels: UnsafePointer<Float>, n: Int, alpha: Float, beta: Float,
-         rowBias: UnsafePointer<Float>?, activation: Activation, workspace: GEMMWorkspace) {
+         rowBias: UnsafePointer<Float>?, activation: Activation, workspace: GEMMWorkspace,
+         singleThreaded: Bool = false) {
         self.init(m: packed.rows, n: n, k: packed.columns, alpha: alpha, a: panels, lda: max(1, packed.columns),
                   transposeA: false, prepackedA: panels, beta: beta, rowBias: rowBias, activation: activation,
-                  workspace: workspace)
+                  workspace: workspace, singleThreaded: singleThreaded)
     }
 
     private init(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, transposeA: Bool,
                  prepackedA: UnsafePointer<Float>?, beta: Float, rowBias: UnsafePointer<Float>?,
-                 activation: Activation, workspace: GEMMWorkspace) {
+                 activation: Activation, workspace: GEMMWorkspace, singleThreaded: Bool = false) {
         self.m = m; self.n = n; self.k = k
         self.alpha = alpha; self.beta = beta
         self.a = a; self.lda = lda; self.transposeA = transposeA
@@ -75,7 +76,8 @@ struct GEMMPlan {
         columnBlock = max(nr, ((n + columnBlocks - 1) / columnBlocks + nr - 1) / nr * nr)
         let (mn, overflow1) = m.multipliedReportingOverflow(by: n)
         let (mnk, overflow2) = mn.multipliedReportingOverflow(by: k)
-        workers = !overflow1 && !overflow2 && mnk < GEMMBlocking.parallelThreshold ? 1 : Parallelism.workers
+        workers = singleThreaded || (!overflow1 && !overflow2 && mnk < GEMMBlocking.parallelThreshold)
+            ? 1 : Parallelism.workers
         let columnPanels = columnBlock / nr
         workspace.reserve(a: prepackedA != nil ? 0 : slices.count * bandPanels * mr * slices.step,
                           b: (packsPerTask ? 1 : slices.count) * columnPanels * PanelRow.panelStride(kc: slices.step))

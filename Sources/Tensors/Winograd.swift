@@ -126,22 +126,21 @@ struct WinogradConvolution {
     private func multiply(tiles: Int, v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
                           workspace: GEMMWorkspace) {
         let g = geometry, filter = self.filter
-        func product(_ position: Int, _ workspace: GEMMWorkspace) {
+        func product(_ position: Int, _ workspace: GEMMWorkspace, singleThreaded: Bool) {
             let packed = filter.positions[position]
             packed.withPanels { panels in
                 var plan = GEMMPlan(packed: packed, panels: panels, n: tiles, alpha: 1, beta: 0, rowBias: nil,
-                                    activation: .identity, workspace: workspace)
+                                    activation: .identity, workspace: workspace, singleThreaded: singleThreaded)
                 plan.multiply(MatrixPanelSource(base: v + position * g.channels * tiles, ld: tiles, transposed: false),
                               c: m + position * g.outChannels * tiles, ldc: tiles)
             }
         }
-        let (products, overflow) = (g.outChannels * g.channels).multipliedReportingOverflow(by: tiles)
-        if !overflow && products < GEMMBlocking.parallelThreshold && Parallelism.workers > 1 {
+        if Parallelism.workers > 1 {
             Parallelism.forEachTask(WinogradTransform.positions) { position in
-                GEMMWorkspace.using(nil) { product(position, $0) }
+                GEMMWorkspace.using(nil) { product(position, $0, singleThreaded: true) }
             }
         } else {
-            for position in 0 ..< WinogradTransform.positions { product(position, workspace) }
+            for position in 0 ..< WinogradTransform.positions { product(position, workspace, singleThreaded: true) }
         }
     }
 
