@@ -19,10 +19,19 @@ struct FoldedConvolution: Sendable {
     /// `winogradMinimumChannels` inputs (4× the weight's memory), else nil.
     let winogradFilter: WinogradFilter?
 
-    /// Below these sizes im2col + GEMM is as fast (measured with `irn bench conv`, Docs/Benchmarks.md):
-    /// input channels of the conv, and output pixels per image.
+    /// Below these sizes im2col + GEMM is as fast (measured with `irn bench conv` and `irn bench
+    /// networks`, Docs/Benchmarks.md): input channels of the conv, and output pixels per image —
+    /// fewer for wide convs, whose transforms cost little beside their products.
     static let winogradMinimumChannels = 16
-    static let winogradMinimumPixels = 128
+    static let winogradMinimumPixels = 256
+    static let wideWinogradMinimumChannels = 256
+    static let wideWinogradMinimumPixels = 128
+
+    /// Whether a map of `outputPixels` per image runs by Winograd (given the filter is kept).
+    func usesWinograd(outputPixels: Int) -> Bool {
+        let wide = weight.inChannels >= FoldedConvolution.wideWinogradMinimumChannels
+        return outputPixels >= (wide ? FoldedConvolution.wideWinogradMinimumPixels : FoldedConvolution.winogradMinimumPixels)
+    }
 
     var outputChannels: Int { weight.outChannels }
 
@@ -58,7 +67,7 @@ struct FoldedConvolution: Sendable {
     func callAsFunction(_ x: Tensor, activation: Activation, workspace: GEMMWorkspace) -> Tensor {
         if let winogradFilter, x.rank == 4 {
             let outputPixels = (x.shape[2] + 2 * padding - 2) * (x.shape[3] + 2 * padding - 2)
-            if outputPixels >= FoldedConvolution.winogradMinimumPixels {
+            if usesWinograd(outputPixels: outputPixels) {
                 return conv2dWinograd(x, filter: winogradFilter, bias: bias, padding: (padding, padding),
                                       activation: activation, workspace: workspace)
             }
