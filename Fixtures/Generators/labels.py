@@ -14,7 +14,9 @@ separte_score_by_mask, detect_instance) with the settings of its run_sample.py.
 Scenes: "touching" (image 61x77, stride-4 map 16x20): two classes, four instances of which
 several touch, a displacement field pointing at each instance's centre, CAMs as blurred
 masks, a boundary map high between instances; "smooth" (image 45x38): three classes, smooth
-random CAMs, boundary and displacement.
+random CAMs, boundary and displacement; "blank" (image 23x30): two classes whose CAMs are
+nonzero only where the boundary is exactly 1, so the walk starts from zero everywhere and the
+reference divides 0 by 0 (every pixel takes the first class, instance scores are NaN).
 """
 import os
 import sys
@@ -101,6 +103,19 @@ def smooth_scene():
     return keys, cam.astype(np.float32), edge, dp, (height, width)
 
 
+def blank_scene():
+    rng = np.random.default_rng(20261122)
+    height, width = 23, 30
+    h4, w4 = (height - 1) // 4 + 1, (width - 1) // 4 + 1
+    keys = np.array([4, 17], np.int64)
+    edge = (rng.random((h4, w4)) < 0.3).astype(np.float32)
+    cam = (rng.random((2, h4, w4)) * edge).astype(np.float32)
+    cam /= cam.max(axis=(1, 2), keepdims=True) + 1e-5
+    dp = np.zeros((2, h4, w4), np.float32)
+    dp[1, :, : w4 // 2] = 3.0  # the left half drifts right onto the still right half
+    return keys, cam.astype(np.float32), edge, dp, (height, width)
+
+
 def high_res(cam, size):
     # A full-resolution companion for the CAM file (not read by the label stages).
     up = F.interpolate(torch.from_numpy(cam)[None], scale_factor=4, mode="bilinear", align_corners=False)
@@ -136,7 +151,7 @@ def instances(keys, cam, edge, dp, size):
     return detected, num_instances
 
 
-for name, scene in [("touching", touching_scene), ("smooth", smooth_scene)]:
+for name, scene in [("touching", touching_scene), ("smooth", smooth_scene), ("blank", blank_scene)]:
     keys, cam, edge, dp, size = scene()
     np.savez(os.path.join(out, "cam", f"{name}.npz"), keys=keys, cam=cam, high_res=high_res(cam, size),
              size=np.array(size, np.int64))

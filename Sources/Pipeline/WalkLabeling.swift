@@ -33,6 +33,21 @@ public struct WalkLabeling: Equatable, Sendable {
     /// displacement field that scatters the pixels into thousands of instances is refused.
     public static let maximumWalkedValues = 1 << 30
 
+    /// True when the walk starts from zero everywhere: the image has classes, but no CAM value
+    /// lies off the boundary (CAM ⊙ (1 − B) = 0). The walked scores are then all 0 and their
+    /// division by the global maximum is 0/0 = NaN, which the argmax takes, as torch.argmax does,
+    /// as the largest score: every pixel gets the first class (the first instance of it), and
+    /// instance scores are NaN. The labels follow the reference; the CLI warns.
+    public static func walkStartsFromZero(cam: CAMFile, boundary: BoundaryFile) -> Bool {
+        guard !cam.keys.isEmpty else { return false }
+        let plane = boundary.edge.scalars
+        let maps = cam.cam.scalars
+        for (index, value) in maps.enumerated() where value * (1 - plane[index % plane.count]) != 0 {
+            return false
+        }
+        return true
+    }
+
     /// The semantic label map (row-major H·W; 0 background, key + 1 for class `key`).
     public func semantic(cam: CAMFile, boundary: BoundaryFile) -> [UInt8] {
         semanticLabels(cam: cam.cam, keys: cam.keys, boundary: boundary.edge, imageHeight: cam.height,

@@ -18,6 +18,7 @@ enum InsSegCommand: IRNCommand {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let inputs = try LabelCommandInputs(arguments, spec: spec)
         let (cam, boundary) = try inputs.load(console: console)
+        inputs.warnIfNothingToWalk(cam, boundary, console: console)
         let found = try inputs.instances(cam, boundary)
         let paths = try inputs.outputs.write(instances: found, stem: inputs.stem)
         console.err("wrote \(paths[0]) and .png/.json (\(found.count) instance\(found.count == 1 ? "" : "s"))")

@@ -143,6 +143,13 @@ struct LabelCommandInputs {
         }
     }
 
+    /// Warns on stderr when the walk has nothing to start from (WalkLabeling.walkStartsFromZero).
+    func warnIfNothingToWalk(_ cam: CAMFile, _ boundary: BoundaryFile, console: Console) {
+        guard WalkLabeling.walkStartsFromZero(cam: cam, boundary: boundary) else { return }
+        let first = VOCClasses.name(of: cam.keys[0])
+        console.err("irn: warning: \(camDescription): every CAM value is 0 off the boundary, so the walked scores are 0/0; as in the reference, every pixel gets the first class (\(first)) and instance scores are NaN")
+    }
+
     func semantic(_ cam: CAMFile, _ boundary: BoundaryFile) -> [UInt8] {
         labeling.semantic(cam: cam, boundary: boundary)
     }

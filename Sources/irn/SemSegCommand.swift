@@ -18,6 +18,7 @@ enum SemSegCommand: IRNCommand {
     static func run(_ arguments: ParsedArguments, console: Console) throws {
         let inputs = try LabelCommandInputs(arguments, spec: spec)
         let (cam, boundary) = try inputs.load(console: console)
+        inputs.warnIfNothingToWalk(cam, boundary, console: console)
         let labels = inputs.semantic(cam, boundary)
         let path = try inputs.outputs.write(semanticLabels: labels, height: cam.height, width: cam.width, stem: inputs.stem)
         console.err("wrote \(path) (\(cam.width)x\(cam.height), classes \(cam.keys.map { VOCClasses.name(of: $0) }.joined(separator: ",")))")

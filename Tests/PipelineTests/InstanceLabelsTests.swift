@@ -29,6 +29,19 @@ final class InstanceLabelsTests: XCTestCase {
         }
     }
 
+    func testAWalkFromZeroFollowsTheReference() throws {
+        // "blank": the walked scores are 0/0; the reference puts every pixel in the first
+        // instance of the first class and scores it NaN.
+        let scene = try LabelScene("blank")
+        let found = detect(scene)
+        let expected = try scene.referenceInstances()
+        XCTAssertEqual(found.count, expected.count)
+        XCTAssertEqual(found.classes, expected.classes)
+        XCTAssertEqual(found.masks, expected.masks)
+        XCTAssertEqual(found.scores.map(\.isNaN), expected.scores.map(\.isNaN))
+        XCTAssertTrue(expected.scores.allSatisfy(\.isNaN), "the fixture should hold the reference's NaN scores")
+    }
+
     func testInstanceFiles() throws {
         let scene = try LabelScene("touching")
         let found = detect(scene)

@@ -22,6 +22,21 @@ final class SemanticLabelsTests: XCTestCase {
         }
     }
 
+    func testAWalkFromZeroFollowsTheReference() throws {
+        // "blank": no CAM value lies off the boundary, the walk is 0 everywhere and the division
+        // by its maximum is 0/0; the reference's argmax then takes the first class everywhere.
+        let scene = try LabelScene("blank")
+        XCTAssertTrue(WalkLabeling.walkStartsFromZero(cam: scene.cam, boundary: scene.boundary))
+        let (labels, walked) = semanticLabels(cam: scene.cam.cam, keys: scene.cam.keys, boundary: scene.boundary.edge,
+                                              imageHeight: scene.cam.height, imageWidth: scene.cam.width)
+        XCTAssertEqual(labels, try scene.referenceSemantic())
+        XCTAssertTrue(walked.scalars.allSatisfy(\.isNaN))
+        for name in LabelScene.names {
+            let other = try LabelScene(name)
+            XCTAssertFalse(WalkLabeling.walkStartsFromZero(cam: other.cam, boundary: other.boundary), name)
+        }
+    }
+
     func testTiesGoToTheLowerIndex() {
         // Two identical CAMs: every pixel ties between them and goes to the first key.
         let plane = [Float](repeating: 1, count: 6)

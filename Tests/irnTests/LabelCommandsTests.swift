@@ -61,6 +61,35 @@ final class LabelCommandsTests: CommandTestCase {
         XCTAssertEqual(visual.width, 5 * found.width + 4 * 4)
     }
 
+    func testAWalkFromZeroWarnsAndFollowsTheReference() throws {
+        // "blank": every CAM value sits where the boundary is 1; the reference labels every
+        // pixel with the first class and scores its one instance NaN (JSON null).
+        let name = "blank"
+        for command in ["sem-seg", "ins-seg"] {
+            let result = run([command] + inputs(name))
+            XCTAssertEqual(result.code, 0, result.err.joined())
+            XCTAssertEqual(result.err.count, 2, result.err.joined(separator: "\n"))
+            XCTAssertTrue(result.err.first?.hasPrefix("irn: warning: ") == true, result.err.first ?? "")
+            XCTAssertTrue(result.err.first?.contains("(bottle)") == true, result.err.first ?? "")
+        }
+        let png = try indexed(Fixtures.bytes(at: folder.appendingPathComponent("sem_seg/\(name).png")))
+        XCTAssertEqual(png.pixels, try Fixtures.array("labels/\(name)_sem_seg.npy").uint8s())
+        let base = folder.appendingPathComponent("ins_seg/\(name)")
+        let found = try LabelFiles.decodeInstances(Fixtures.bytes(at: base.appendingPathExtension("npz")))
+        XCTAssertEqual(found.classes, try Fixtures.array("labels/\(name)_ins_class.npy").int64s().map { Int($0) })
+        XCTAssertEqual(found.masks, try Fixtures.array("labels/\(name)_ins_mask.npy").uint8s())
+        let expectedScores = try Fixtures.array("labels/\(name)_ins_score.npy").floats()
+        XCTAssertEqual(found.scores.map(\.isNaN), expectedScores.map(\.isNaN))
+        XCTAssertTrue(expectedScores.allSatisfy(\.isNaN), "the fixture should hold the reference's NaN scores")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: base.appendingPathExtension("json"))) as? [String: Any]
+        let rows = json?["instances"] as? [[String: Any]] ?? []
+        XCTAssertEqual(rows.count, found.count)
+        XCTAssertTrue(rows.allSatisfy { $0["score"] is NSNull }, "\(rows)")
+        // A scene with something to walk gives no warning.
+        let quiet = run(["sem-seg"] + inputs("smooth"))
+        XCTAssertEqual(quiet.err.count, 1, quiet.err.joined(separator: "\n"))
+    }
+
     func testUsageErrorsExitTwo() {
         for flags in [["--beta", "0"], ["--beta", "x"], ["--exp-times", "31"], ["--radius", "0"], ["--radius", "21"],
                       ["--bg-threshold", "1.5"], ["--image", "a.png"], ["--frobnicate"]] {
