@@ -5,10 +5,10 @@ Each seed draws a scene of stage files: an image of 1...169 pixels a side, 1...5
 zero, sparse ones) and a displacement field (smooth, zero, pointing at 1...5 centres, noise up to
 a scale of 100 stride-4 pixels). The release binary labels the files; the reference's functions
 (jiwoon-ahn/irn: propagate_to_edge, find_centroids_with_refinement, cluster_centroids,
-separte_score_by_mask, detect_instance, with run_sample.py's settings) label the same arrays,
-as in Fixtures/Generators/labels.py. Printed per seed: OK, or what differs, with the largest gap
-between the two best reference scores at the differing pixels (a gap near 1e-6 is a float32
-near-tie, not a defect). Run from the repository root after `swift build -c release`:
+separte_score_by_mask, detect_instance, with run_sample.py's settings; called through
+Fixtures/Generators/reference_labels.py, as for the label fixtures) label the same arrays.
+Printed per seed: OK, or what differs, with the largest gap between the two best reference
+scores at the differing pixels (a gap near 1e-6 is a float32 near-tie, not a defect). Run from the repository root after `swift build -c release`:
     IRN_REFERENCE=/path/to/irn venv/bin/python Benchmarks/check_labels_random.py [FIRST_SEED] [COUNT]
 Needs NumPy, SciPy, scikit-image, Pillow and PyTorch (CPU).
 """
@@ -17,59 +17,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import warnings
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 from PIL import Image
 from scipy import ndimage
 
-reference = os.environ.get("IRN_REFERENCE")
-if not reference or not os.path.isfile(os.path.join(reference, "misc", "indexing.py")):
-    sys.exit("set IRN_REFERENCE to a checkout of jiwoon-ahn/irn (the folder holding misc/indexing.py)")
-sys.path.insert(0, reference)
-torch.Tensor.cuda = lambda self, *args, **kwargs: self  # run the reference on the CPU
-warnings.filterwarnings("ignore")
-if not hasattr(np, "bool"):
-    np.bool = bool  # the reference's pyutils.to_one_hot uses the old alias
-from misc import indexing  # noqa: E402
-_here = os.getcwd()
-os.chdir(reference)  # its dataloader module reads voc12/cls_labels.npy relative to its root
-from step import make_ins_seg_labels as ins  # noqa: E402
-os.chdir(_here)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Fixtures", "Generators"))
+from reference_labels import instances as reference_instances  # noqa: E402  (loads IRN_REFERENCE)
+from reference_labels import semantic as reference_semantic  # noqa: E402
 
 IRN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".build", "release", "irn")
-BETA, EXP_TIMES, RADIUS, BACKGROUND = 10, 8, 5, 0.25
-
-
-def walked_scores(cam, edge, size):
-    walk = indexing.propagate_to_edge(cam, torch.from_numpy(edge), beta=BETA, exp_times=EXP_TIMES, radius=RADIUS)
-    up = F.interpolate(walk, scale_factor=4, mode="bilinear", align_corners=False)[:, 0, :size[0], :size[1]]
-    up = up / torch.max(up)
-    return up, F.pad(up, (0, 0, 0, 0, 1, 0), value=BACKGROUND)
-
-
-def reference_semantic(keys, cam, edge, size):
-    _, scores = walked_scores(torch.from_numpy(cam), edge, size)
-    padded_keys = np.pad(keys + 1, (1, 0), mode="constant")
-    return padded_keys[torch.argmax(scores, dim=0).numpy()].astype(np.uint8), scores.numpy()
-
-
-def reference_instances(keys, cam, edge, dp, size):
-    centroids = ins.find_centroids_with_refinement(dp)
-    instance_map = ins.cluster_centroids(centroids, dp)
-    instance_cam = ins.separte_score_by_mask(torch.from_numpy(cam), instance_map)
-    up, scores = walked_scores(instance_cam, edge, size)
-    count = instance_map.shape[0]
-    shape = torch.argmax(scores, 0).numpy()
-    shape = np.eye(count * len(keys) + 1, dtype=bool)[shape].transpose(2, 0, 1)[1:]
-    try:
-        found = ins.detect_instance(up.numpy(), shape, np.repeat(keys, count), max_fragment_size=size[0] * size[1] * 0.01)
-    except ValueError:  # np.stack of no instances
-        found = {"score": np.zeros(0, np.float32), "mask": np.zeros((0,) + tuple(size), np.uint8),
-                 "class": np.zeros(0, np.int64)}
-    return found, scores.numpy()
 
 
 def smooth(rng, shape, sigma):
@@ -161,7 +118,7 @@ def main():
     for seed in range(first, first + count):
         keys, cam, edge, dp, size = random_scene(np.random.default_rng(seed))
         expected_semantic, semantic_scores = reference_semantic(keys, cam, edge, size)
-        expected, instance_scores = reference_instances(keys, cam, edge, dp, size)
+        expected, _, instance_scores = reference_instances(keys, cam, edge, dp, size)
         semantic, found, error = ours(folder, keys, cam, edge, dp, size)
         notes = []
         if error:

@@ -1,4 +1,4 @@
-"""Writes Fixtures/labels/: stage files (cam/<scene>.npz, boundary/<scene>.npz) of two small scenes and the
+"""Writes Fixtures/labels/: stage files (cam/<scene>.npz, boundary/<scene>.npz) of three small scenes and the
 semantic and instance labels the reference implementation (jiwoon-ahn/irn) makes from them.
 
 The reference is not part of this repository. Point IRN_REFERENCE at a checkout of it (the
@@ -19,33 +19,17 @@ nonzero only where the boundary is exactly 1, so the walk starts from zero every
 reference divides 0 by 0 (every pixel takes the first class, instance scores are NaN).
 """
 import os
-import sys
-import warnings
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from scipy import ndimage
 
-reference = os.environ.get("IRN_REFERENCE") or (sys.argv[1] if len(sys.argv) > 1 else None)
-if not reference or not os.path.isfile(os.path.join(reference, "misc", "indexing.py")):
-    sys.exit("set IRN_REFERENCE to a checkout of jiwoon-ahn/irn (the folder holding misc/indexing.py)")
-sys.path.insert(0, reference)
-torch.Tensor.cuda = lambda self, *args, **kwargs: self  # run the reference on the CPU
-warnings.filterwarnings("ignore")
-if not hasattr(np, "bool"):
-    np.bool = bool  # the reference's pyutils.to_one_hot uses the old alias
-from misc import indexing  # noqa: E402
-_here = os.getcwd()
-os.chdir(reference)  # its dataloader module reads voc12/cls_labels.npy relative to its root
-from step import make_ins_seg_labels as ins  # noqa: E402
-os.chdir(_here)
+from reference_labels import instances, semantic
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "labels")
 os.makedirs(os.path.join(out, "cam"), exist_ok=True)
 os.makedirs(os.path.join(out, "boundary"), exist_ok=True)
-BETA, EXP_TIMES, RADIUS = 10, 8, 5          # run_sample.py defaults
-SEM_BG, INS_BG = 0.25, 0.25                  # sem_seg_bg_thres, ins_seg_bg_thres
 
 
 def touching_scene():
@@ -122,43 +106,14 @@ def high_res(cam, size):
     return up[0, :, :size[0], :size[1]].numpy().astype(np.float32)
 
 
-def semantic(keys, cam, edge, size):
-    # Mirrors the lines after the model call in step/make_sem_seg_labels.py.
-    padded_keys = np.pad(keys + 1, (1, 0), mode="constant")
-    rw = indexing.propagate_to_edge(torch.from_numpy(cam), torch.from_numpy(edge), beta=BETA,
-                                    exp_times=EXP_TIMES, radius=RADIUS)
-    rw_up = F.interpolate(rw, scale_factor=4, mode="bilinear", align_corners=False)[..., 0, :size[0], :size[1]]
-    rw_up = rw_up / torch.max(rw_up)
-    rw_up_bg = F.pad(rw_up, (0, 0, 0, 0, 1, 0), value=SEM_BG)
-    return padded_keys[torch.argmax(rw_up_bg, dim=0).numpy()].astype(np.uint8)
-
-
-def instances(keys, cam, edge, dp, size):
-    # Mirrors the lines after the model call in step/make_ins_seg_labels.py.
-    centroids = ins.find_centroids_with_refinement(dp)
-    instance_map = ins.cluster_centroids(centroids, dp)
-    instance_cam = ins.separte_score_by_mask(torch.from_numpy(cam), instance_map)
-    rw = indexing.propagate_to_edge(instance_cam, torch.from_numpy(edge), beta=BETA,
-                                    exp_times=EXP_TIMES, radius=RADIUS)
-    rw_up = F.interpolate(rw, scale_factor=4, mode="bilinear", align_corners=False)[:, 0, :size[0], :size[1]]
-    rw_up = rw_up / torch.max(rw_up)
-    rw_up_bg = F.pad(rw_up, (0, 0, 0, 0, 1, 0), value=INS_BG)
-    num_classes, num_instances = len(keys), instance_map.shape[0]
-    shape = torch.argmax(rw_up_bg, 0).numpy()
-    shape = np.eye(num_instances * num_classes + 1, dtype=bool)[shape].transpose(2, 0, 1)[1:]
-    class_id = np.repeat(keys, num_instances)
-    detected = ins.detect_instance(rw_up.numpy(), shape, class_id, max_fragment_size=size[0] * size[1] * 0.01)
-    return detected, num_instances
-
-
 for name, scene in [("touching", touching_scene), ("smooth", smooth_scene), ("blank", blank_scene)]:
     keys, cam, edge, dp, size = scene()
     np.savez(os.path.join(out, "cam", f"{name}.npz"), keys=keys, cam=cam, high_res=high_res(cam, size),
              size=np.array(size, np.int64))
     np.savez(os.path.join(out, "boundary", f"{name}.npz"), edge=edge, dp=dp)
-    labels = semantic(keys, cam, edge, size)
+    labels, _ = semantic(keys, cam, edge, size)
     np.save(os.path.join(out, f"{name}_sem_seg.npy"), labels)
-    detected, clusters = instances(keys, cam, edge, dp, size)
+    detected, clusters, _ = instances(keys, cam, edge, dp, size)
     np.save(os.path.join(out, f"{name}_ins_score.npy"), detected["score"].astype(np.float32))
     np.save(os.path.join(out, f"{name}_ins_class.npy"), detected["class"].astype(np.int64))
     np.save(os.path.join(out, f"{name}_ins_mask.npy"), detected["mask"].astype(np.uint8))
