@@ -2,7 +2,8 @@
 // Layout: magic "\x93NUMPY", version, little-endian header length, a Python dict literal
 // {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } padded to 64 bytes, raw data.
 // Supported: bool, uint8, int8, int16, uint16, int32, uint32, int64, uint64, float16, float32,
-// float64; C order; little-endian (or byte-order free). Everything else is "unsupported".
+// float64; C order; little-endian (or byte-order free). Everything else is "unsupported", except
+// that `pickledObject` hands out the pickle of a one-object file (descr "|O", shape ()).
 
 /// Element type of an NPY array, named by its NumPy `descr` string.
 public enum NPYDType: String, Sendable, CaseIterable {
@@ -156,8 +157,8 @@ public enum NPY {
 
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
-    /// Decodes one .npy file.
-    public static func decode(_ bytes: [UInt8], elementLimit: Int = defaultElementLimit) throws -> NPYArray {
+    /// The header of one .npy file: `descr`, `fortran_order`, `shape`, and where the data starts.
+    static func header(_ bytes: [UInt8]) throws -> (descr: String, fortran: Bool, shape: [Int], dataStart: Int) {
         guard bytes.count >= 10 else { throw NPYError.truncated(needed: 10, available: bytes.count) }
         guard Array(bytes[0..<6]) == magic else { throw NPYError.badMagic }
         let major = bytes[6], minor = bytes[7]
@@ -177,6 +178,27 @@ public enum NPY {
         guard bytes.count >= dataStart else { throw NPYError.truncated(needed: dataStart, available: bytes.count) }
         let header = String(decoding: bytes[headerStart..<dataStart], as: UTF8.self)
         let (descr, fortran, shape) = try parseHeader(header)
+        return (descr, fortran, shape, dataStart)
+    }
+
+    /// True when `bytes` start with the .npy magic string.
+    public static func hasMagic(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
+
+    /// The pickle inside a .npy file of one Python object (`descr` '|O', shape ()): what
+    /// `numpy.save` writes for a dict, read back with `allow_pickle=True`. Reading the pickle
+    /// is left to the caller (Checkpoints' restricted unpickler); nothing is executed here.
+    public static func pickledObject(_ bytes: [UInt8]) throws -> [UInt8] {
+        let (descr, _, shape, dataStart) = try header(bytes)
+        guard descr == "|O" || descr == "O" else { throw NPYError.unsupportedDType(descr) }
+        guard shape.isEmpty else {
+            throw NPYError.malformedHeader("an object array of shape \(shape); only one pickled object (shape ()) is read")
+        }
+        return Array(bytes[dataStart...])
+    }
+
+    /// Decodes one .npy file.
+    public static func decode(_ bytes: [UInt8], elementLimit: Int = defaultElementLimit) throws -> NPYArray {
+        let (descr, fortran, shape, dataStart) = try header(bytes)
         guard let dtype = NPYDType(descr: descr) else { throw NPYError.unsupportedDType(descr) }
         if fortran && shape.filter({ $0 > 1 }).count > 1 { throw NPYError.unsupportedFortranOrder }
         var elements = 1

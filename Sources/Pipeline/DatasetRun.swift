@@ -242,17 +242,19 @@ private struct ImageWork {
         if boundary == nil {
             boundary = try BoundaryFile.load(try existing(.boundary, for: step))
         }
-        try boundary!.check(against: cam, camPath: run.outputs.primaryPath(.cam, id),
+        try boundary!.check(against: cam, camPath: try existing(.cam, for: step),
                             boundaryPath: run.outputs.primaryPath(.boundary, id))
         return (cam, boundary!)
     }
 
-    /// The path of `producer`'s file for this image, which must exist.
+    /// The path of `producer`'s file for this image, which must exist. A CAM file may also be
+    /// the reference's OUT/cam/<id>.npy, read when there is no OUT/cam/<id>.npz.
     func existing(_ producer: PipelineStep, for step: PipelineStep) throws -> String {
         let path = run.outputs.primaryPath(producer, id)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw DatasetRunError.missingInput(id: id, step: step, path: path, producer: producer)
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if producer == .cam, FileManager.default.fileExists(atPath: run.outputs.referenceCAMPath(id)) {
+            return run.outputs.referenceCAMPath(id)
         }
-        return path
+        throw DatasetRunError.missingInput(id: id, step: step, path: path, producer: producer)
     }
 }

@@ -14,6 +14,8 @@ public enum StageFileError: Error, Equatable, Sendable {
     case badArray(file: String, array: String, reason: String)
     /// Two files describe different map sizes.
     case mismatch(String)
+    /// A .npy file that is not a readable pickled dict of arrays (the reference's CAM layout).
+    case unreadable(file: String, reason: String)
 }
 
 /// Largest image side accepted from a stage file.
@@ -82,7 +84,10 @@ public struct CAMFile: Equatable, Sendable {
         self.keys = keys; self.cam = cam; self.highRes = highRes; self.height = height; self.width = width
     }
 
+    /// Reads a CAM file: this package's .npz, or the reference's .npy (recognised by content;
+    /// CAMFile+Reference.swift).
     public static func decode(_ bytes: [UInt8], file: String = "<memory>") throws -> CAMFile {
+        if NPY.hasMagic(bytes) { return try decodeReference(bytes, file: file) }
         let archive = try StageArchive(bytes, file: file)
         let keys = try archive.integers("keys")
         guard keys.allSatisfy({ (0...254).contains($0) }) else {

@@ -67,6 +67,12 @@ public struct StageOutputs: Sendable {
         path(step, stem, step.fileExtensions[0])
     }
 
+    /// OUT/cam/<stem>.npy: where the reference's make_cam step puts an image's CAMs (a pickled
+    /// dict, CAMFile+Reference.swift); read in place of a missing OUT/cam/<stem>.npz.
+    public func referenceCAMPath(_ stem: String) -> String {
+        (folder.hasSuffix("/") ? folder : folder + "/") + "\(PipelineStep.cam.folder)/\(stem).npy"
+    }
+
     /// Every file of `step` for `stem`.
     public func paths(_ step: PipelineStep, _ stem: String) -> [String] {
         step.fileExtensions.map { path(step, stem, $0) }

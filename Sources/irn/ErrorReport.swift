@@ -70,6 +70,9 @@ enum ErrorReport {
                 return ("\(file): array '\(array)' \(reason)", "the file does not follow Docs/Formats.md; remake it")
             case .mismatch(let text):
                 return (text, "pass the CAM and boundary files of the same image")
+            case .unreadable(let file, let reason):
+                return ("\(file) is not a readable CAM file of the reference (a .npy holding a pickled dict of arrays): \(reason)",
+                        "pass the .npy the reference's make_cam wrote, or a .npz stage file (Docs/Formats.md)")
             }
         case let classes as ClassListError:
             switch classes {

@@ -90,6 +90,33 @@ final class LabelCommandsTests: CommandTestCase {
         XCTAssertEqual(quiet.err.count, 1, quiet.err.joined(separator: "\n"))
     }
 
+    func testReferenceCAMFilesAreAccepted() throws {
+        // The reference's make_cam output (.npy of a pickled dict) in place of the .npz.
+        let name = "touching"
+        let camPath = Fixtures.url("labels/reference_cam/\(name)_numpy1.npy").path
+        let boundaryPath = Fixtures.url("labels/boundary/\(name).npz").path
+        for command in ["sem-seg", "ins-seg"] {
+            let result = run([command, "--cam", camPath, "--boundary", boundaryPath, "--out", folder.path])
+            XCTAssertEqual(result.code, 0, result.err.joined())
+        }
+        let png = try indexed(Fixtures.bytes(at: folder.appendingPathComponent("sem_seg/\(name)_numpy1.png")))
+        XCTAssertEqual(png.pixels, try Fixtures.array("labels/\(name)_sem_seg.npy").uint8s())
+        let found = try LabelFiles.decodeInstances(Fixtures.bytes(at: folder.appendingPathComponent("ins_seg/\(name)_numpy1.npz")))
+        XCTAssertEqual(found.classes, try Fixtures.array("labels/\(name)_ins_class.npy").int64s().map { Int($0) })
+        XCTAssertEqual(found.masks, try Fixtures.array("labels/\(name)_ins_mask.npy").uint8s())
+        assertClose(found.scores, try Fixtures.array("labels/\(name)_ins_score.npy").floats(), atol: 1e-3, rtol: 0)
+        // A damaged one: one error line naming the file, one hint, exit 1.
+        let bytes = try Fixtures.bytes("labels/reference_cam/\(name).npy")
+        let damaged = folder.appendingPathComponent("damaged.npy")
+        try Data(bytes.prefix(bytes.count / 2)).write(to: damaged)
+        let result = run(["sem-seg", "--cam", damaged.path, "--boundary", boundaryPath, "--out", folder.path])
+        XCTAssertEqual(result.code, 1)
+        XCTAssertEqual(result.err.count, 2, result.err.joined(separator: "\n"))
+        XCTAssertTrue(result.err.first?.hasPrefix("irn: error: \(damaged.path) is not a readable CAM file of the reference") == true,
+                      result.err.first ?? "")
+        XCTAssertTrue(result.err.last?.hasPrefix("hint: ") == true)
+    }
+
     func testUsageErrorsExitTwo() {
         for flags in [["--beta", "0"], ["--beta", "x"], ["--exp-times", "31"], ["--radius", "0"], ["--radius", "21"],
                       ["--bg-threshold", "1.5"], ["--image", "a.png"], ["--frobnicate"]] {

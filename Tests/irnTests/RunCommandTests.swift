@@ -225,6 +225,26 @@ final class RunCommandTests: CommandTestCase {
         RunFixture.assertSameFiles(out, fixture.customReference)
     }
 
+    func testLabelStepsReadTheReferencesCAMFiles() throws {
+        // OUT/cam/<id>.npy as the reference's make_cam writes it stands in for OUT/cam/<id>.npz.
+        let out = path("reference-cams"), images = path("reference-cams-images")
+        for folder in [out + "/cam", out + "/boundary", images] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        try Data(Fixtures.bytes("labels/reference_cam/touching.npy")).write(to: URL(fileURLWithPath: out + "/cam/touching.npy"))
+        try Data(Fixtures.bytes("labels/boundary/touching.npz")).write(to: URL(fileURLWithPath: out + "/boundary/touching.npz"))
+        try Data(PNG.encode(Image(width: 77, height: 61, channels: 3))).write(to: URL(fileURLWithPath: images + "/touching.png"))
+        try Data("touching cat dog\n".utf8).write(to: URL(fileURLWithPath: path("reference-cams.txt")))
+        let result = run(["run", "--images", images, "--labels", path("reference-cams.txt"), "--steps", "sem-seg,ins-seg",
+                          "--out", out, "--progress-interval", "0"])
+        XCTAssertEqual(result.code, 0, "\(result.err)")
+        let labels = try PNG.decodeRaster(Fixtures.bytes(at: URL(fileURLWithPath: out + "/sem_seg/touching.png"))).samples8
+        XCTAssertEqual(labels, try Fixtures.array("labels/touching_sem_seg.npy").uint8s())
+        let found = try LabelFiles.decodeInstances(Fixtures.bytes(at: URL(fileURLWithPath: out + "/ins_seg/touching.npz")))
+        XCTAssertEqual(found.masks, try Fixtures.array("labels/touching_ins_mask.npy").uint8s())
+        XCTAssertEqual(found.classes, try Fixtures.array("labels/touching_ins_class.npy").int64s().map { Int($0) })
+    }
+
     func testSIGKILLThenRerunEqualsUninterruptedRun() throws {
         let executable = try irnExecutable()
         let out = path("killed")

@@ -1,0 +1,58 @@
+// The reference's own CAM files (make_cam's np.save of {"keys": tensor, "cam": tensor,
+// "high_res": ndarray}; Fixtures/Generators/reference_cam_files.py, written by this NumPy and
+// in NumPy 1.x's form) read as the same CAMFile as the .npz of the same scene, and labelled
+// as the reference labels them; damaged files are typed errors.
+import XCTest
+import Codecs
+import Pipeline
+import TestSupport
+
+final class ReferenceCAMFileTests: XCTestCase {
+    func testReferenceFilesEqualTheStageFiles() throws {
+        for name in ["touching", "smooth"] {
+            let scene = try LabelScene(name)
+            for variant in ["", "_numpy1"] {
+                let path = "labels/reference_cam/\(name)\(variant).npy"
+                let read = try CAMFile.decode(Fixtures.bytes(path), file: path)
+                XCTAssertEqual(read, scene.cam, path)
+                XCTAssertNotNil(read.highRes, path)
+            }
+            // And they label as the reference does (the stage file's labels are checked against it).
+            let read = try CAMFile.decode(Fixtures.bytes("labels/reference_cam/\(name).npy"))
+            XCTAssertEqual(WalkLabeling().semantic(cam: read, boundary: scene.boundary), try scene.referenceSemantic(), name)
+        }
+    }
+
+    func testDamagedReferenceFilesAreTypedErrors() throws {
+        let bytes = try Fixtures.bytes("labels/reference_cam/smooth_numpy1.npy")
+        var outcomes = (loaded: 0, refused: 0)
+        for length in stride(from: 0, to: bytes.count, by: 7) {
+            XCTAssertThrowsError(try CAMFile.decode(Array(bytes[0..<length]), file: "x.npy"), "cut at \(length)") {
+                if length > 128 { XCTAssertTrue($0 is StageFileError, "cut at \(length): \($0)") }
+            }
+        }
+        for position in stride(from: 0, to: bytes.count, by: 11) {
+            var corrupted = bytes
+            corrupted[position] ^= 0xFF
+            do {
+                _ = try CAMFile.decode(corrupted, file: "x.npy")
+                outcomes.loaded += 1
+            } catch is StageFileError {
+                outcomes.refused += 1
+            } catch is ZipError {  // the magic string damaged: read as an .npz, which it is not
+                outcomes.refused += 1
+            } catch {
+                XCTFail("byte \(position): untyped error \(error)")
+            }
+        }
+        XCTAssertGreaterThan(outcomes.refused, 0)
+        print("corrupted reference CAM files: \(outcomes.loaded) loaded, \(outcomes.refused) refused")
+    }
+
+    func testMissingAndInconsistentArraysAreNamed() throws {
+        let bytes = try Fixtures.bytes("checkpoints/pickled_arrays.npy")  // a dict without "keys"
+        XCTAssertThrowsError(try CAMFile.decode(bytes, file: "x.npy")) {
+            XCTAssertEqual($0 as? StageFileError, .missingArray(file: "x.npy", array: "keys"))
+        }
+    }
+}
