@@ -17,6 +17,8 @@ masks, a boundary map high between instances; "smooth" (image 45x38): three clas
 random CAMs, boundary and displacement; "blank" (image 23x30): two classes whose CAMs are
 nonzero only where the boundary is exactly 1, so the walk starts from zero everywhere and the
 reference divides 0 by 0 (every pixel takes the first class, instance scores are NaN).
+Also writes reference_ins/<scene>.npy, the detection dict as the reference's ins-seg step saves
+it (np.save of {'score', 'mask', 'class'}: a pickle of NumPy arrays).
 """
 import os
 
@@ -30,6 +32,7 @@ from reference_labels import instances, semantic
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "labels")
 os.makedirs(os.path.join(out, "cam"), exist_ok=True)
 os.makedirs(os.path.join(out, "boundary"), exist_ok=True)
+os.makedirs(os.path.join(out, "reference_ins"), exist_ok=True)
 
 
 def touching_scene():
@@ -117,5 +120,7 @@ for name, scene in [("touching", touching_scene), ("smooth", smooth_scene), ("bl
     np.save(os.path.join(out, f"{name}_ins_score.npy"), detected["score"].astype(np.float32))
     np.save(os.path.join(out, f"{name}_ins_class.npy"), detected["class"].astype(np.int64))
     np.save(os.path.join(out, f"{name}_ins_mask.npy"), detected["mask"].astype(np.uint8))
+    # The file the reference's ins-seg step itself writes: np.save of the detection dict.
+    np.save(os.path.join(out, "reference_ins", f"{name}.npy"), detected)
     print(name, "labels", np.unique(labels, return_counts=True), "clusters", clusters,
           "instances", len(detected["score"]), detected["class"], detected["score"])

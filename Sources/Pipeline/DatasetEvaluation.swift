@@ -2,7 +2,8 @@
 // GroundTruthFolder of a custom dataset), as
 // IRNet's step/eval_sem_seg.py, eval_ins_seg.py and eval_cam.py do with chainercv's datasets:
 // sem_seg PNGs (unsure 255 read as background) by confusion matrix, ins_seg npz by VOC AP^r,
-// cam npz (`high_res`, `keys`) by mIoU at one or many background thresholds. A missing
+// cam npz (`high_res`, `keys`) by mIoU at one or many background thresholds; for ins_seg and
+// cam the reference's own `<id>.npy` files are read where no `<id>.npz` is. A missing
 // prediction counts as all background / no instances and is reported, never skipped, so
 // scores stay comparable (DESIGN §4 `irn eval`; metrics: the Evaluation module).
 import Foundation
@@ -15,6 +16,15 @@ public enum DatasetEvaluation {
     }
 
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// The stored array file of `id` in `folder`: `<id>.npz`, or else the reference's own
+    /// `<id>.npy` (a pickled dict, as its make_cam and ins-seg steps save them); nil if neither.
+    public static func arrayFile(_ folder: String, _ id: String) -> String? {
+        let archive = predictionPath(folder, id, "npz")
+        if exists(archive) { return archive }
+        let reference = predictionPath(folder, id, "npy")
+        return exists(reference) ? reference : nil
+    }
 
     /// The confusion matrix of sem_seg/<id>.png over `ids`, and the ids without a prediction.
     public static func semantic(dataset: some GroundTruthSource, ids: [String], predictions folder: String) throws
@@ -50,10 +60,9 @@ public enum DatasetEvaluation {
         var missing: [String] = []
         for id in ids {
             let truth = try dataset.instances(id)
-            let path = predictionPath(folder, id, "npz")
             let pixels = truth.height * truth.width
             var prediction = PredictedInstances(masks: .empty(pixelCount: pixels), labels: [], scores: [])
-            if exists(path) {
+            if let path = arrayFile(folder, id) {
                 let stored = try PredictionFiles.readInstances(path)
                 guard stored.count == 0 || (stored.height == truth.height && stored.width == truth.width) else {
                     throw DatasetError.badFile(path: path, reason: "masks are \(stored.width)x\(stored.height), ground truth \(truth.width)x\(truth.height)")
@@ -79,8 +88,7 @@ public enum DatasetEvaluation {
         var missing: [String] = []
         for id in ids {
             let truth = try dataset.classMap(id)
-            let path = predictionPath(folder, id, "npz")
-            if exists(path) {
+            if let path = arrayFile(folder, id) {
                 let cam = try PredictionFiles.readCAM(path)
                 guard cam.height == truth.height, cam.width == truth.width else {
                     throw DatasetError.badFile(path: path, reason: "high_res is \(cam.width)x\(cam.height), ground truth \(truth.width)x\(truth.height)")

@@ -2,7 +2,9 @@
 // npz (`score` float[N], `mask` uint8/bool[N,H,W], `class` int[N], 0-based classes) and cam npz
 // (`keys` int[K], `high_res` float[K,H,W]) as DESIGN §5 lays them out. These readers check
 // shapes and refuse anything else with the file named; the archive itself is read by
-// StageFiles' StageArchive, the pipeline's general reader and writer of stage files.
+// StageFiles' StageArchive, the pipeline's general reader and writer of stage files. The
+// reference's own .npy files of the same dicts (pickled) are read too.
+import Checkpoints
 import Codecs
 
 /// One image's predicted instances as stored in ins_seg/<stem>.npz.
@@ -46,9 +48,39 @@ public enum PredictionFiles {
     /// Largest prediction archive read.
     public static let readLimit = 1 << 31
 
-    /// The arrays of the archive at `path`, read as the stage files are (StageArchive).
+    /// The arrays of the file at `path`: an .npz read as the stage files are (StageArchive),
+    /// or the reference's .npy of a pickled dict (recognised by content; Checkpoints'
+    /// PickledArrays, nothing executed).
     static func arrays(_ path: String) throws -> [String: NPYArray] {
-        try StageArchive(FileIO.read(path, limit: readLimit), file: path).arrays
+        let bytes = try FileIO.read(path, limit: readLimit)
+        guard NPY.hasMagic(bytes) else { return try StageArchive(bytes, file: path).arrays }
+        var arrays: [String: NPYArray] = [:]
+        do {
+            for (name, tensor) in try PickledArrays.dictionary(fromPickle: NPY.pickledObject(bytes)) {
+                arrays[name] = npyArray(tensor)
+            }
+        } catch let error as NPYError {
+            throw DatasetError.badFile(path: path, reason: "not a pickled dict of arrays: \(error)")
+        } catch let error as CheckpointError {
+            throw DatasetError.badFile(path: path, reason: "not a pickled dict of arrays: \(error)")
+        } catch let error as PickleError {
+            throw DatasetError.badFile(path: path, reason: "not a pickled dict of arrays: \(error)")
+        }
+        return arrays
+    }
+
+    /// A tensor of a pickled dict as the NPY array the readers below check.
+    static func npyArray(_ tensor: CheckpointTensor) -> NPYArray {
+        switch tensor.values {
+        case .floats(let values): return NPYArray(float32: values, shape: tensor.shape)
+        case .doubles(let values): return NPYArray(float64: values, shape: tensor.shape)
+        case .integers(let values):
+            switch tensor.dtype {
+            case .bool: return NPYArray(bool: values.map { $0 != 0 }, shape: tensor.shape)
+            case .uint8: return NPYArray(uint8: values.map { UInt8(truncatingIfNeeded: $0) }, shape: tensor.shape)
+            default: return NPYArray(int64: values, shape: tensor.shape)
+            }
+        }
     }
 
     static func require(_ arrays: [String: NPYArray], _ name: String, path: String) throws -> NPYArray {

@@ -44,13 +44,12 @@ enum ExportCommand: IRNCommand {
         var images: [COCOExport.ImageEntry] = []
         var missing: [String] = []
         for id in ids {
-            let path = DatasetEvaluation.predictionPath(folder, id, "npz")
             var annotation: VOCAnnotation?
             if let dataset, FileManager.default.fileExists(atPath: dataset.annotationPath(id)) {
                 annotation = try VOCAnnotation.read(dataset.annotationPath(id))
             }
             let fileName = annotation?.fileName ?? "\(id).jpg"
-            if FileManager.default.fileExists(atPath: path) {
+            if let path = DatasetEvaluation.arrayFile(folder, id) {
                 let instances = try PredictionFiles.readInstances(path)
                 images.append(.init(fileName: fileName, height: instances.height, width: instances.width, instances: instances))
                 continue

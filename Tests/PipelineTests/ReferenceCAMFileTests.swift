@@ -1,5 +1,5 @@
 // The reference's own CAM files (make_cam's np.save of {"keys": tensor, "cam": tensor,
-// "high_res": ndarray}; Fixtures/Generators/reference_cam_files.py, written by this NumPy and
+// "high_res": ndarray}; Fixtures/Generators/reference_files.py, written by this NumPy and
 // in NumPy 1.x's form) read as the same CAMFile as the .npz of the same scene, and labelled
 // as the reference labels them; damaged files are typed errors.
 import XCTest

@@ -95,6 +95,29 @@ final class EvalCommandTests: XCTestCase {
         assertSame(numbers(single["iou"]), expected["cam_iou_015"]!.doubles(), "IoU at 0.15")
     }
 
+    func testReferenceFilesEvaluateAsTheStageFiles() throws {
+        // The reference's own .npy outputs (pickled dicts, Fixtures/Generators/reference_files.py)
+        // of the same predictions give the same JSON, number for number.
+        for (kind, sub, extra) in [("ins", "ins_seg", ["--all-thresholds"]), ("cam", "cam", ["--thresholds", "0.05:0.5:0.05"])] {
+            let stage = try json(["eval", kind, "--pred", root + "/predictions/\(sub)", "--voc-root", root, "--list", list] + extra)
+            let reference = try json(["eval", kind, "--pred", root + "/reference_predictions/\(sub)", "--voc-root", root,
+                                      "--list", list] + extra)
+            XCTAssertEqual(reference["missing_predictions"] as? Int, 0, kind)
+            XCTAssertEqual(NSDictionary(dictionary: reference), NSDictionary(dictionary: stage), kind)
+        }
+        // And export to the same COCO file.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("irn-eval-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (sub, name) in [("predictions", "a.json"), ("reference_predictions", "b.json")] {
+            let result = run(["export", "coco", "--ins-dir", root + "/\(sub)/ins_seg", "--list", list, "--voc-root", root,
+                              "--out", folder.appendingPathComponent(name).path])
+            XCTAssertEqual(result.code, 0, result.err.joined())
+        }
+        XCTAssertEqual(try Fixtures.bytes(at: folder.appendingPathComponent("a.json")),
+                       try Fixtures.bytes(at: folder.appendingPathComponent("b.json")))
+    }
+
     func testMissingPredictionsAreCountedAndWarned() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("irn-eval-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
