@@ -1,13 +1,15 @@
-// The reference's own CAM files (make_cam's np.save of {"keys": tensor, "cam": tensor,
-// "high_res": ndarray}; Fixtures/Generators/reference_files.py, written by this NumPy and
-// in NumPy 1.x's form) read as the same CAMFile as the .npz of the same scene, and labelled
-// as the reference labels them; damaged files are typed errors.
+// The reference's own output files, pickled dicts saved with np.save: its CAM files (make_cam's
+// {"keys": tensor, "cam": tensor, "high_res": ndarray}; Fixtures/Generators/reference_files.py,
+// written by this NumPy and in NumPy 1.x's form) read as the same CAMFile as the .npz of the
+// same scene and are labelled as the reference labels them; its ins-seg files (written by
+// Fixtures/Generators/labels.py from the reference's detect_instance) read as its arrays;
+// damaged files are typed errors.
 import XCTest
 import Codecs
 import Pipeline
 import TestSupport
 
-final class ReferenceCAMFileTests: XCTestCase {
+final class ReferenceFilesTests: XCTestCase {
     func testReferenceFilesEqualTheStageFiles() throws {
         for name in ["touching", "smooth"] {
             let scene = try LabelScene(name)
@@ -20,6 +22,17 @@ final class ReferenceCAMFileTests: XCTestCase {
             // And they label as the reference does (the stage file's labels are checked against it).
             let read = try CAMFile.decode(Fixtures.bytes("labels/reference_cam/\(name).npy"))
             XCTAssertEqual(WalkLabeling().semantic(cam: read, boundary: scene.boundary), try scene.referenceSemantic(), name)
+        }
+    }
+
+    func testReferenceInstanceFilesReadAsTheirArrays() throws {
+        for name in LabelScene.names + ["blank"] {
+            let read = try PredictionFiles.readInstances(Fixtures.url("labels/reference_ins/\(name).npy").path)
+            let expected = try LabelScene(name).referenceInstances()
+            XCTAssertEqual(read.count, expected.count, name)
+            XCTAssertEqual(read.classes, expected.classes, name)
+            XCTAssertEqual(read.masks, expected.masks, name)
+            XCTAssertEqual(read.scores.map(\.bitPattern), expected.scores.map(\.bitPattern), name)
         }
     }
 
