@@ -1,9 +1,9 @@
 // CAMFile, reference layout: the `cam/<name>.npy` files of the reference's make_cam step, one
 // pickled dict per image, {"keys": int64 tensor [K] (0-based classes), "cam": float32 tensor
 // [K, ⌈H/4⌉, ⌈W/4⌉], "high_res": float32 ndarray [K, H, W]} (step/make_cam.py). The image size
-// comes from `high_res`, as the reference keeps no `size`. Read through Checkpoints'
-// PickledArrays (restricted unpickler, nothing executed), then checked as the .npz form is, so
-// a user of the reference can take its CAMs straight to `irn sem-seg` / `irn ins-seg`.
+// comes from `high_res`, as the reference keeps no `size`. Read by ReferenceArrays (Checkpoints'
+// restricted unpickler, nothing executed), then checked as the .npz form is, so a user of the
+// reference can take its CAMs straight to `irn sem-seg` / `irn ins-seg`.
 import Checkpoints
 import Codecs
 import Tensors
@@ -11,16 +11,7 @@ import Tensors
 extension CAMFile {
     /// Reads a reference CAM file (.npy of a pickled dict); `decode` calls it for .npy content.
     static func decodeReference(_ bytes: [UInt8], file: String) throws -> CAMFile {
-        var arrays: [String: CheckpointTensor] = [:]
-        do {
-            for (name, tensor) in try PickledArrays.dictionary(fromPickle: NPY.pickledObject(bytes)) { arrays[name] = tensor }
-        } catch let error as NPYError {
-            throw StageFileError.unreadable(file: file, reason: "\(error)")
-        } catch let error as CheckpointError {
-            throw StageFileError.unreadable(file: file, reason: "\(error)")
-        } catch let error as PickleError {
-            throw StageFileError.unreadable(file: file, reason: "\(error)")
-        }
+        let arrays = try ReferenceArrays.read(bytes) { StageFileError.unreadable(file: file, reason: $0) }
         func fail(_ name: String, _ reason: String) -> StageFileError { .badArray(file: file, array: name, reason: reason) }
         func array(_ name: String) throws -> CheckpointTensor {
             guard let array = arrays[name] else { throw StageFileError.missingArray(file: file, array: name) }

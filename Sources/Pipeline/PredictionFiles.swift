@@ -54,19 +54,8 @@ public enum PredictionFiles {
     static func arrays(_ path: String) throws -> [String: NPYArray] {
         let bytes = try FileIO.read(path, limit: readLimit)
         guard NPY.hasMagic(bytes) else { return try StageArchive(bytes, file: path).arrays }
-        var arrays: [String: NPYArray] = [:]
-        do {
-            for (name, tensor) in try PickledArrays.dictionary(fromPickle: NPY.pickledObject(bytes)) {
-                arrays[name] = npyArray(tensor)
-            }
-        } catch let error as NPYError {
-            throw DatasetError.badFile(path: path, reason: "not a pickled dict of arrays: \(error)")
-        } catch let error as CheckpointError {
-            throw DatasetError.badFile(path: path, reason: "not a pickled dict of arrays: \(error)")
-        } catch let error as PickleError {
-            throw DatasetError.badFile(path: path, reason: "not a pickled dict of arrays: \(error)")
-        }
-        return arrays
+        let tensors = try ReferenceArrays.read(bytes) { DatasetError.badFile(path: path, reason: "not a pickled dict of arrays: \($0)") }
+        return tensors.mapValues(npyArray)
     }
 
     /// A tensor of a pickled dict as the NPY array the readers below check.
