@@ -59,7 +59,12 @@ public struct StageOutputs: Sendable {
     /// OUT/<step folder>/<stem>.<extension>.
     public func path(_ step: PipelineStep, _ stem: String, _ fileExtension: String) -> String {
         precondition(step.fileExtensions.contains(fileExtension), "\(step) writes no .\(fileExtension) file")
-        return (folder.hasSuffix("/") ? folder : folder + "/") + "\(step.folder)/\(stem).\(fileExtension)"
+        return file(step, "\(stem).\(fileExtension)")
+    }
+
+    /// OUT/<step folder>/<name>.
+    private func file(_ step: PipelineStep, _ name: String) -> String {
+        (folder.hasSuffix("/") ? folder : folder + "/") + "\(step.folder)/\(name)"
     }
 
     /// The first file of `step` for `stem` (the .npz of ins-seg).
@@ -70,7 +75,7 @@ public struct StageOutputs: Sendable {
     /// OUT/cam/<stem>.npy: where the reference's make_cam step puts an image's CAMs (a pickled
     /// dict, CAMFile+Reference.swift); read in place of a missing OUT/cam/<stem>.npz.
     public func referenceCAMPath(_ stem: String) -> String {
-        (folder.hasSuffix("/") ? folder : folder + "/") + "\(PipelineStep.cam.folder)/\(stem).npy"
+        file(.cam, "\(stem).npy")
     }
 
     /// Every file of `step` for `stem`.
