@@ -18,6 +18,8 @@ public final class DatasetRun {
     private var loadSeconds = 0.0
     private var stepSeconds: [PipelineStep: Double] = [:]
     private var stepImages: [PipelineStep: Int] = [:]
+    /// Images whose label walk started from zero (WalkLabeling.walkStartsFromZero), in run order.
+    private var zeroWalkIDs: [String] = []
 
     /// A run of `configuration`; networks given here are used instead of loading the
     /// configuration's checkpoints.
@@ -56,7 +58,8 @@ public final class DatasetRun {
         }
         return DatasetRunSummary(total: ids.count, computed: state.computed, skipped: state.skipped,
                                  seconds: Self.seconds(since: start), loadSeconds: loadSeconds,
-                                 stepSeconds: stepSeconds, stepImages: stepImages, removedPartialFiles: removed)
+                                 stepSeconds: stepSeconds, stepImages: stepImages, removedPartialFiles: removed,
+                                 zeroWalkIDs: zeroWalkIDs)
     }
 
     /// The steps whose files for `id` do not all exist yet.
@@ -85,6 +88,11 @@ public final class DatasetRun {
             stepImages[step, default: 0] += 1
         }
         return true
+    }
+
+    /// Notes an image whose label walk starts from zero (once, whichever label step finds it).
+    func noteZeroWalk(_ id: String) {
+        if zeroWalkIDs.last != id { zeroWalkIDs.append(id) }
     }
 
     // MARK: networks
@@ -196,10 +204,12 @@ private struct ImageWork {
             try outputs.write(relationLabels: labels, stem: id)
         case .semSeg:
             let (cam, boundary) = try stages(for: step)
+            if WalkLabeling.walkStartsFromZero(cam: cam, boundary: boundary) { run.noteZeroWalk(id) }
             try outputs.write(semanticLabels: configuration.labeling.semantic(cam: cam, boundary: boundary),
                               height: cam.height, width: cam.width, stem: id)
         case .insSeg:
             let (cam, boundary) = try stages(for: step)
+            if WalkLabeling.walkStartsFromZero(cam: cam, boundary: boundary) { run.noteZeroWalk(id) }
             try outputs.write(instances: try configuration.labeling.instances(cam: cam, boundary: boundary), stem: id)
         }
     }

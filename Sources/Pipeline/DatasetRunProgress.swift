@@ -53,6 +53,9 @@ public struct DatasetRunSummary: Sendable {
     public var stepImages: [PipelineStep: Int]
     /// Stale temporary files of interrupted runs removed at the start.
     public var removedPartialFiles: Int
+    /// Images whose label walk had nothing to start from (no CAM value off the boundary): the
+    /// reference's 0/0 labels every pixel with the first class (WalkLabeling.walkStartsFromZero).
+    public var zeroWalkIDs: [String] = []
 }
 
 /// A failure of a run: which image, which step, and the underlying typed error.

@@ -94,8 +94,15 @@ enum RunCommand: IRNCommand {
             return String(format: "%@ %.3f s/image (%.2f images/s)", step.rawValue, seconds / Double(images),
                           seconds > 0 ? Double(images) / seconds : 0)
         }
-        guard !timed.isEmpty else { return [text] }
-        return [text, "per step: " + timed.joined(separator: ", ") + String(format: "; loading weights %.2f s", summary.loadSeconds)]
+        var lines = [text]
+        if !timed.isEmpty {
+            lines.append("per step: " + timed.joined(separator: ", ") + String(format: "; loading weights %.2f s", summary.loadSeconds))
+        }
+        if !summary.zeroWalkIDs.isEmpty {
+            let shown = summary.zeroWalkIDs.prefix(5).joined(separator: ", ") + (summary.zeroWalkIDs.count > 5 ? ", ..." : "")
+            lines.append("irn: warning: \(summary.zeroWalkIDs.count) image\(summary.zeroWalkIDs.count == 1 ? " has" : "s have") every CAM value 0 off the boundary (\(shown)); as in the reference, the walked scores are 0/0 and every pixel gets the image's first class")
+        }
+        return lines
     }
 
     static func steps(_ arguments: ParsedArguments) throws -> [PipelineStep] {

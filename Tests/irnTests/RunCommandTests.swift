@@ -225,24 +225,47 @@ final class RunCommandTests: CommandTestCase {
         RunFixture.assertSameFiles(out, fixture.customReference)
     }
 
-    func testLabelStepsReadTheReferencesCAMFiles() throws {
-        // OUT/cam/<id>.npy as the reference's make_cam writes it stands in for OUT/cam/<id>.npz.
-        let out = path("reference-cams"), images = path("reference-cams-images")
+    /// `irn run --steps sem-seg,ins-seg` over one label scene given as stage files: the CAM file
+    /// `cam` (under OUT/cam/<scene>.<extension>), the scene's boundary file, a black image of its
+    /// size and a labels line; returns OUT and the run's result.
+    private func labelStepsRun(scene: String, cam: String, classes: String, width: Int, height: Int) throws
+        -> (out: String, result: (code: Int32, err: [String])) {
+        let out = path("label-steps-\(scene)"), images = path("label-steps-\(scene)-images")
         for folder in [out + "/cam", out + "/boundary", images] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        try Data(Fixtures.bytes("labels/reference_cam/touching.npy")).write(to: URL(fileURLWithPath: out + "/cam/touching.npy"))
-        try Data(Fixtures.bytes("labels/boundary/touching.npz")).write(to: URL(fileURLWithPath: out + "/boundary/touching.npz"))
-        try Data(PNG.encode(Image(width: 77, height: 61, channels: 3))).write(to: URL(fileURLWithPath: images + "/touching.png"))
-        try Data("touching cat dog\n".utf8).write(to: URL(fileURLWithPath: path("reference-cams.txt")))
-        let result = run(["run", "--images", images, "--labels", path("reference-cams.txt"), "--steps", "sem-seg,ins-seg",
+        let camExtension = (cam as NSString).pathExtension
+        try Data(Fixtures.bytes(cam)).write(to: URL(fileURLWithPath: out + "/cam/\(scene).\(camExtension)"))
+        try Data(Fixtures.bytes("labels/boundary/\(scene).npz")).write(to: URL(fileURLWithPath: out + "/boundary/\(scene).npz"))
+        try Data(PNG.encode(Image(width: width, height: height, channels: 3))).write(to: URL(fileURLWithPath: images + "/\(scene).png"))
+        try Data("\(scene) \(classes)\n".utf8).write(to: URL(fileURLWithPath: images + ".txt"))
+        let result = run(["run", "--images", images, "--labels", images + ".txt", "--steps", "sem-seg,ins-seg",
                           "--out", out, "--progress-interval", "0"])
+        return (out, result)
+    }
+
+    func testLabelStepsReadTheReferencesCAMFiles() throws {
+        // OUT/cam/<id>.npy as the reference's make_cam writes it stands in for OUT/cam/<id>.npz.
+        let (out, result) = try labelStepsRun(scene: "touching", cam: "labels/reference_cam/touching.npy",
+                                              classes: "cat dog", width: 77, height: 61)
         XCTAssertEqual(result.code, 0, "\(result.err)")
+        XCTAssertFalse(result.err.contains { $0.contains("warning") }, "\(result.err)")
         let labels = try PNG.decodeRaster(Fixtures.bytes(at: URL(fileURLWithPath: out + "/sem_seg/touching.png"))).samples8
         XCTAssertEqual(labels, try Fixtures.array("labels/touching_sem_seg.npy").uint8s())
         let found = try LabelFiles.decodeInstances(Fixtures.bytes(at: URL(fileURLWithPath: out + "/ins_seg/touching.npz")))
         XCTAssertEqual(found.masks, try Fixtures.array("labels/touching_ins_mask.npy").uint8s())
         XCTAssertEqual(found.classes, try Fixtures.array("labels/touching_ins_class.npy").int64s().map { Int($0) })
+    }
+
+    func testAWalkFromZeroIsWarnedAboutOnce() throws {
+        let (out, result) = try labelStepsRun(scene: "blank", cam: "labels/cam/blank.npz", classes: "bottle sofa",
+                                              width: 30, height: 23)
+        XCTAssertEqual(result.code, 0, "\(result.err)")
+        let warnings = result.err.filter { $0.hasPrefix("irn: warning: ") }
+        XCTAssertEqual(warnings.count, 1, "\(result.err)")
+        XCTAssertTrue(warnings.first?.contains("1 image has every CAM value 0 off the boundary (blank)") == true, "\(warnings)")
+        let labels = try PNG.decodeRaster(Fixtures.bytes(at: URL(fileURLWithPath: out + "/sem_seg/blank.png"))).samples8
+        XCTAssertEqual(labels, try Fixtures.array("labels/blank_sem_seg.npy").uint8s())
     }
 
     func testSIGKILLThenRerunEqualsUninterruptedRun() throws {
