@@ -3,7 +3,9 @@
 Each seed draws a scene of stage files: an image of 1...169 pixels a side, 1...5 classes, CAMs
 (smooth, sparse, a single blob, all zero, thresholded), a boundary map (smooth, uniform noise,
 zero, sparse ones) and a displacement field (smooth, zero, pointing at 1...5 centres, noise up to
-a scale of 100 stride-4 pixels). The release binary labels the files; the reference's functions
+a scale of 100 stride-4 pixels); half the seeds also draw the reference's --beta (1...40),
+--exp_times (0...10) and background threshold (0.05...0.9), passed to both sides as the same
+options. The release binary labels the files; the reference's functions
 (jiwoon-ahn/irn: propagate_to_edge, find_centroids_with_refinement, cluster_centroids,
 separte_score_by_mask, detect_instance, with run_sample.py's settings; called through
 Fixtures/Generators/reference_labels.py, as for the label fixtures) label the same arrays.
@@ -88,7 +90,16 @@ def random_scene(rng):
     return keys, cam, edge.astype(np.float32), dp.astype(np.float32), (height, width)
 
 
-def ours(folder, keys, cam, edge, dp, size):
+def random_settings(rng):
+    # Half the scenes use run_sample.py's defaults; the others the reference's options drawn at
+    # random (its code fixes the radius at 5).
+    if rng.integers(0, 2) == 0:
+        return {"beta": 10, "exp_times": 8, "background": 0.25}
+    return {"beta": float(rng.choice([1, 2.5, 5, 10, 20, 40])), "exp_times": int(rng.integers(0, 11)),
+            "background": float(rng.choice([0.05, 0.15, 0.25, 0.4, 0.6, 0.9]))}
+
+
+def ours(folder, keys, cam, edge, dp, size, settings):
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     cam_path, boundary_path = os.path.join(folder, "x_cam.npz"), os.path.join(folder, "x_boundary.npz")
@@ -96,7 +107,9 @@ def ours(folder, keys, cam, edge, dp, size):
     np.savez(boundary_path, edge=edge, dp=dp)
     out = os.path.join(folder, "out")
     for command in ["sem-seg", "ins-seg"]:
-        done = subprocess.run([IRN, command, "--cam", cam_path, "--boundary", boundary_path, "--out", out],
+        options = ["--beta", str(settings["beta"]), "--exp-times", str(settings["exp_times"]),
+                   "--bg-threshold", str(settings["background"])]
+        done = subprocess.run([IRN, command, "--cam", cam_path, "--boundary", boundary_path, "--out", out] + options,
                               capture_output=True, text=True)
         if done.returncode != 0:
             return None, None, done.stderr.strip()
@@ -116,10 +129,12 @@ def main():
     folder = tempfile.mkdtemp(prefix="irn-labels-random-")
     failures = 0
     for seed in range(first, first + count):
-        keys, cam, edge, dp, size = random_scene(np.random.default_rng(seed))
-        expected_semantic, semantic_scores = reference_semantic(keys, cam, edge, size)
-        expected, _, instance_scores = reference_instances(keys, cam, edge, dp, size)
-        semantic, found, error = ours(folder, keys, cam, edge, dp, size)
+        rng = np.random.default_rng(seed)
+        keys, cam, edge, dp, size = random_scene(rng)
+        settings = random_settings(rng)
+        expected_semantic, semantic_scores = reference_semantic(keys, cam, edge, size, **settings)
+        expected, _, instance_scores = reference_instances(keys, cam, edge, dp, size, **settings)
+        semantic, found, error = ours(folder, keys, cam, edge, dp, size, settings)
         notes = []
         if error:
             notes.append("irn failed: " + error)
@@ -141,8 +156,9 @@ def main():
                     if worst > 1e-3:
                         notes.append("ins-seg: score differs by %.3g" % worst)
         failures += bool(notes)
-        print("seed %d: %dx%d, %d classes, %d instances: %s" % (seed, size[0], size[1], len(keys), len(expected["score"]),
-                                                                "; ".join(notes) or "OK"), flush=True)
+        print("seed %d: %dx%d, %d classes, beta %g, exp-times %d, background %g, %d instances: %s"
+              % (seed, size[0], size[1], len(keys), settings["beta"], settings["exp_times"], settings["background"],
+                 len(expected["score"]), "; ".join(notes) or "OK"), flush=True)
     shutil.rmtree(folder, ignore_errors=True)
     print("%d of %d scenes differ" % (failures, count))
 

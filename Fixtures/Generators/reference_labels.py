@@ -33,29 +33,31 @@ BETA, EXP_TIMES, RADIUS = 10, 8, 5          # run_sample.py defaults
 SEM_BG, INS_BG = 0.25, 0.25                  # sem_seg_bg_thres, ins_seg_bg_thres
 
 
-def _walked(cam, edge, size, background):
+def _walked(cam, edge, size, background, beta, exp_times):
     # propagate_to_edge, x4 bilinear upsampling, crop, division by the global maximum.
-    walk = indexing.propagate_to_edge(cam, torch.from_numpy(edge), beta=BETA, exp_times=EXP_TIMES, radius=RADIUS)
+    walk = indexing.propagate_to_edge(cam, torch.from_numpy(edge), beta=beta, exp_times=exp_times, radius=RADIUS)
     up = F.interpolate(walk, scale_factor=4, mode="bilinear", align_corners=False)[:, 0, :size[0], :size[1]]
     up = up / torch.max(up)
     return up, F.pad(up, (0, 0, 0, 0, 1, 0), value=background)
 
 
-def semantic(keys, cam, edge, size):
-    """Labels (0 background, key + 1) and the scores they are the argmax of ([1 + K, H, W])."""
+def semantic(keys, cam, edge, size, beta=BETA, exp_times=EXP_TIMES, background=SEM_BG):
+    """Labels (0 background, key + 1) and the scores they are the argmax of ([1 + K, H, W]).
+    The reference's --beta, --exp_times and --sem_seg_bg_thres may be given; the radius is 5 in
+    its code."""
     padded_keys = np.pad(keys + 1, (1, 0), mode="constant")
-    _, scores = _walked(torch.from_numpy(cam), edge, size, SEM_BG)
+    _, scores = _walked(torch.from_numpy(cam), edge, size, background, beta, exp_times)
     return padded_keys[torch.argmax(scores, dim=0).numpy()].astype(np.uint8), scores.numpy()
 
 
-def instances(keys, cam, edge, dp, size):
+def instances(keys, cam, edge, dp, size, beta=BETA, exp_times=EXP_TIMES, background=INS_BG):
     """The detection dictionary (score, mask, class), the number of clusters, and the scores the
     instance shapes are the argmax of. No instance at all (np.stack of nothing in the reference)
-    gives empty arrays."""
+    gives empty arrays. --beta, --exp_times and --ins_seg_bg_thres as for `semantic`."""
     centroids = _ins.find_centroids_with_refinement(dp)
     instance_map = _ins.cluster_centroids(centroids, dp)
     instance_cam = _ins.separte_score_by_mask(torch.from_numpy(cam), instance_map)
-    up, scores = _walked(instance_cam, edge, size, INS_BG)
+    up, scores = _walked(instance_cam, edge, size, background, beta, exp_times)
     num_classes, num_instances = len(keys), instance_map.shape[0]
     shape = torch.argmax(scores, 0).numpy()
     shape = np.eye(num_instances * num_classes + 1, dtype=bool)[shape].transpose(2, 0, 1)[1:]
