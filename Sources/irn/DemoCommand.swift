@@ -42,6 +42,21 @@ enum DemoCommand: IRNCommand {
             .deletingLastPathComponent().appendingPathComponent("Models").path
     }
 
+    /// Where the demo looks for its weights, in order: $IRN_MODELS, the checkout's Models/ (the
+    /// binary may have been copied elsewhere, or the checkout moved), then Models/ beside the
+    /// executable and ../share/irn/Models from it (an installed copy).
+    static func weightsFolders(environment: [String: String] = ProcessInfo.processInfo.environment,
+                               executable: URL? = Bundle.main.executableURL) -> [String] {
+        var folders: [String] = []
+        if let folder = environment["IRN_MODELS"], !folder.isEmpty { folders.append(folder) }
+        folders.append(bundledWeightsFolder)
+        if let directory = executable?.resolvingSymlinksInPath().deletingLastPathComponent() {
+            folders.append(directory.appendingPathComponent("Models").path)
+            folders.append(directory.deletingLastPathComponent().appendingPathComponent("share/irn/Models").path)
+        }
+        return folders
+    }
+
     /// The recipe --retrain runs (tests shrink it).
     nonisolated(unsafe) static var retrainRecipe = DemoRecipe.bundled
 
@@ -92,10 +107,10 @@ enum DemoCommand: IRNCommand {
             models = DemoModels.seeded()
         } else if let folder = arguments.string("weights-dir") {
             models = try DemoModels.load(from: folder)
-        } else if DemoModels.hasWeights(in: bundledWeightsFolder) {
-            models = try DemoModels.load(from: bundledWeightsFolder)
+        } else if let folder = weightsFolders().first(where: DemoModels.hasWeights(in:)) {
+            models = try DemoModels.load(from: folder)
         } else {
-            console.err("irn: warning: no trained weights in \(bundledWeightsFolder); running with untrained seeded weights")
+            console.err("irn: warning: no trained weights in \(weightsFolders().joined(separator: ", ")); running with untrained seeded weights (set IRN_MODELS or --weights-dir)")
             models = DemoModels.seeded()
         }
         console.err("demo: \(options.count) scenes of \(options.sceneSize)x\(options.sceneSize), \(models.origin)")

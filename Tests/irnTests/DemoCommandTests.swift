@@ -92,6 +92,14 @@ final class DemoCommandTests: CommandTestCase {
         XCTAssertEqual(run(["demo", "--bg-threshold", "1.5", "--out", path("x")]).code, 2)
     }
 
+    func testWeightsAreLookedForInTheEnvironmentTheCheckoutAndBesideTheExecutable() {
+        let installed = URL(fileURLWithPath: "/opt/irn/bin/irn")
+        XCTAssertEqual(DemoCommand.weightsFolders(environment: ["IRN_MODELS": "/data/models"], executable: installed),
+                       ["/data/models", DemoCommand.bundledWeightsFolder, "/opt/irn/bin/Models", "/opt/irn/share/irn/Models"])
+        XCTAssertEqual(DemoCommand.weightsFolders(environment: [:], executable: nil), [DemoCommand.bundledWeightsFolder])
+        XCTAssertTrue(DemoModels.hasWeights(in: DemoCommand.bundledWeightsFolder), "the checkout's Models/ holds the bundled weights")
+    }
+
     func testDemoRefusesAWeightsFolderWithoutWeights() throws {
         try FileManager.default.createDirectory(atPath: path("empty"), withIntermediateDirectories: true)
         let result = run(["demo", "--weights-dir", path("empty"), "--count", "1", "--out", path("demo")])
