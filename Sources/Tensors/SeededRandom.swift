@@ -4,7 +4,9 @@
 // Floats come from the top 24 bits, so every value is exact in Float32 and in Python.
 
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The whole generator: `SeededRandom(seed: state)` continues exactly where this one is
+    /// (what a resumed training run restores).
+    public private(set) var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 

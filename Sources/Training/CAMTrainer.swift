@@ -99,6 +99,15 @@ public struct CAMTrainer: Sendable {
         parameters.step(&optimizer)
     }
 
+    /// The optimiser's momentum buffers by parameter name (for a resumable save).
+    public var momentumBuffers: [String: Tensor] { parameters.momentumBuffers(in: optimizer) }
+
+    /// Continues a saved run: `globalStep` steps taken, these momentum buffers (names and shapes
+    /// of this trainer's parameters).
+    public mutating func restoreOptimizer(globalStep: Int, momentumBuffers: [String: Tensor]) {
+        parameters.restore(&optimizer, globalStep: globalStep, momentumBuffers: momentumBuffers)
+    }
+
     /// Every parameter and buffer under the canonical CAM names (loads in CAMNetwork / `irn cam`).
     public func stateDict() -> [String: Tensor] { parameters.stateDict() }
 }

@@ -156,6 +156,15 @@ public struct IRNetTrainer: Sendable {
         return terms
     }
 
+    /// The optimiser's momentum buffers by parameter name (for a resumable save).
+    public var momentumBuffers: [String: Tensor] { parameters.momentumBuffers(in: optimizer) }
+
+    /// Continues a saved run: `globalStep` steps taken, these momentum buffers (names and shapes
+    /// of this trainer's parameters).
+    public mutating func restoreOptimizer(globalStep: Int, momentumBuffers: [String: Tensor]) {
+        parameters.restore(&optimizer, globalStep: globalStep, momentumBuffers: momentumBuffers)
+    }
+
     /// Boundary logits and displacement field (no mean shift) of `images` ([N, 3, H, W]).
     public func forward(_ images: Tensor) -> (boundaryLogits: Tensor, displacement: Tensor) {
         let (logits, field, _) = heads.forward(backbone.features(images))

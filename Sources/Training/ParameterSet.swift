@@ -119,17 +119,7 @@ public struct ParameterSet: Sendable {
     /// keeps the momentum buffers by position, so the set must not grow after the first step.
     /// Gradients are left in place (call `zeroGradients()` before the next backward pass).
     public mutating func step(_ optimizer: inout PolyOptimizer) {
-        let layout: [[Int]]
-        if let existing = stepLayout {
-            layout = existing
-        } else {
-            precondition(groupCount <= optimizer.groups.count,
-                         "ParameterSet: parameters use \(groupCount) groups, the optimiser has \(optimizer.groups.count)")
-            var grouped = [[Int]](repeating: [], count: optimizer.groups.count)
-            for (i, p) in parameters.enumerated() { grouped[p.group].append(i) }
-            stepLayout = grouped
-            layout = grouped
-        }
+        let layout = fixedLayout(for: optimizer)
         // Move the values out (no copy), update them, move them back.
         var values = layout.map { $0.map { parameters[$0].value } }
         let gradients = layout.map { $0.map { parameters[$0].gradient } }
@@ -138,6 +128,40 @@ public struct ParameterSet: Sendable {
         for (g, members) in layout.enumerated() {
             for (k, i) in members.enumerated() { parameters[i].value = values[g][k] }
         }
+    }
+
+    /// The parameters' positions in the optimiser's groups, fixed at the first step (or restore).
+    private mutating func fixedLayout(for optimizer: PolyOptimizer) -> [[Int]] {
+        if let existing = stepLayout { return existing }
+        precondition(groupCount <= optimizer.groups.count,
+                     "ParameterSet: parameters use \(groupCount) groups, the optimiser has \(optimizer.groups.count)")
+        var grouped = [[Int]](repeating: [], count: optimizer.groups.count)
+        for (i, p) in parameters.enumerated() { grouped[p.group].append(i) }
+        stepLayout = grouped
+        return grouped
+    }
+
+    /// Every momentum buffer the optimiser holds, by parameter name (a run's state to save).
+    public func momentumBuffers(in optimizer: PolyOptimizer) -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for p in parameters { if let buffer = momentumBuffer(p.name, in: optimizer) { result[p.name] = buffer } }
+        return result
+    }
+
+    /// Restores a saved run's optimiser state into `optimizer`: `globalStep` steps taken and the
+    /// momentum buffers by parameter name. Every name must be a parameter of this set and every
+    /// buffer its shape (checked by the caller, which names the file).
+    public mutating func restore(_ optimizer: inout PolyOptimizer, globalStep: Int, momentumBuffers: [String: Tensor]) {
+        let layout = fixedLayout(for: optimizer)
+        var buffers = layout.map { [Tensor?](repeating: nil, count: $0.count) }
+        for (g, members) in layout.enumerated() {
+            for (k, i) in members.enumerated() {
+                guard let buffer = momentumBuffers[parameters[i].name] else { continue }
+                precondition(buffer.shape == parameters[i].value.shape, "ParameterSet: momentum of \(parameters[i].name) has shape \(buffer.shape)")
+                buffers[g][k] = buffer
+            }
+        }
+        optimizer.restore(globalStep: globalStep, momentumBuffers: buffers)
     }
 
     /// The momentum buffer the optimiser holds for `name` (nil before its first update).

@@ -113,6 +113,16 @@ public struct PolyOptimizer: Sendable {
         return PolyOptimizer(groups: [base, fast], maxStep: maxStep)
     }
 
+    /// Puts the optimiser where a run stopped: `globalStep` steps taken and these momentum
+    /// buffers (by group and position, as `momentumBuffers`; nil where a parameter had no
+    /// update). The learning rates follow from the step at the next `step`.
+    public mutating func restore(globalStep: Int, momentumBuffers: [[Tensor?]]) {
+        precondition(globalStep >= 0 && momentumBuffers.count == groups.count,
+                     "PolyOptimizer: restore needs a step >= 0 and one buffer list per group")
+        self.globalStep = globalStep
+        self.momentumBuffers = momentumBuffers
+    }
+
     /// Learning rate of group `group` for the step taken when `globalStep` is `step`.
     public func learningRate(group: Int, step: Int) -> Double {
         let clamped = min(step, maxStep - 1)

@@ -86,11 +86,14 @@ struct ProgressBar {
 
     /// A training command's report after step `step` of `totalSteps` (1-based): "step 3/10",
     /// then `fields`, images/s over the whole run and the time left at that pace.
-    static func training(step: Int, totalSteps: Int, batchSize: Int, elapsed: Double, fields: [String]) -> Report {
+    /// `firstStep`: the step this process started from (a resumed run's rate counts its own steps).
+    static func training(step: Int, totalSteps: Int, batchSize: Int, elapsed: Double, fields: [String],
+                         firstStep: Int = 0) -> Report {
         let seconds = max(elapsed, 1e-9)
+        let taken = step - firstStep
         return Report(done: step, total: totalSteps, count: "step \(step)/\(totalSteps)", fields: fields,
-                      imagesPerSecond: Double(step * batchSize) / seconds,
-                      secondsLeft: seconds / Double(max(step, 1)) * Double(totalSteps - step), elapsed: elapsed)
+                      imagesPerSecond: Double(taken * batchSize) / seconds,
+                      secondsLeft: seconds / Double(max(taken, 1)) * Double(totalSteps - step), elapsed: elapsed)
     }
 
     /// Means of some values (losses) over the updates since the last shown line.

@@ -39,6 +39,7 @@ enum TrainCAMCommand: IRNCommand {
             OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
             OptionSpec("no-augment", nil, "No resize, no flip: the top-left crop (exact comparisons)"),
             OptionSpec("train-backbone", nil, "Every stage learns (no stage-2 detach, conv1/bn1 unfrozen)"),
+            OptionSpec("resume", nil, "Continue the run that wrote --out (and OUT.state) from its last save; same options, --max-steps may grow"),
         ],
         examples: [
             "irn train-cam --voc-root VOC2012 --list train_aug.txt --weights resnet50-19c8e357.pth --out cam.safetensors",
@@ -74,12 +75,28 @@ enum TrainCAMCommand: IRNCommand {
             throw CommandFailure(message: "\(data.examples.count) images make no full batch of \(batchSize)",
                                  hint: "lower --batch-size to at most \(data.examples.count)")
         }
-        let (initial, configuration) = try initialParameters(initialization, classCount: data.classCount, seed: UInt64(seed))
+        // What a resumed run must repeat (not --max-steps, --save-every or --threads).
+        let options = ["images \(data.examples.count)", "classes \(data.classNames.joined(separator: ","))",
+                       "epochs \(epochs)", "batch \(batchSize)", "lr \(learningRate)", "weight-decay \(weightDecay)",
+                       "crop \(cropSize)", "resize-long \(low),\(high)", "seed \(seed)",
+                       arguments.has("no-augment") ? "no-augment" : "augment",
+                       trainsBackbone ? "train-backbone" : "frozen-stem", initialization.description].joined(separator: "; ")
+        let resumed = arguments.has("resume")
+            ? try TrainingState.load(checkpoint: out, command: "train-cam", options: options,
+                                     imageCount: data.examples.count, stepsPerEpoch: stepsPerEpoch)
+            : nil
+        let (initial, configuration) = try initialParameters(resumed == nil ? initialization : .checkpoint(out),
+                                                             classCount: data.classCount, seed: UInt64(seed))
         let maxStep = stepsPerEpoch * epochs
         let totalSteps = min(maxStep, maxSteps)
         var trainer = CAMTrainer(stateDict: initial, configuration: configuration, classCount: data.classCount,
                                  trainsBackbone: trainsBackbone, learningRate: learningRate,
                                  weightDecay: Float(weightDecay), maxStep: maxStep)
+        var cursor = TrainingCursor(resumed: resumed, seed: seed, stepsPerEpoch: stepsPerEpoch)
+        guard try cursor.resume(command: "train-cam", checkpoint: out, totalSteps: totalSteps,
+                                parameterShape: { trainer.parameters.contains($0) ? trainer.parameters[$0].shape : nil },
+                                restore: { trainer.restoreOptimizer(globalStep: $0, momentumBuffers: $1) }, console: console)
+        else { return }
         let augmentation = arguments.has("no-augment")
             ? TrainingAugmentation.none(cropSize: cropSize)
             : TrainingAugmentation.cam(cropSize: cropSize, resizeLong: low...high)
@@ -90,20 +107,24 @@ enum TrainCAMCommand: IRNCommand {
         defer { progress.finish() }
         var loss = ProgressBar.Average()
         var lastLoss = Float.nan
-        var shuffle = SeededRandom(seed: UInt64(seed))
-        var step = 0
         let metadata = { (step: Int) in
             ["format": "pt", "irn": "train-cam", "step": "\(step)", "classes": data.classNames.joined(separator: ",")]
         }
-        training: for epoch in 0..<epochs {
-            let order = shuffled(data.examples.count, &shuffle)
-            for batch in 0..<stepsPerEpoch {
-                guard step < totalSteps else { break training }
-                let indices = Array(order[(batch * batchSize)..<((batch + 1) * batchSize)])
+        func save() throws {
+            try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(cursor.step))
+            try cursor.state(options: options, momentum: trainer.momentumBuffers).save(checkpoint: out, command: "train-cam")
+        }
+        training: for epoch in cursor.next.epoch..<epochs {
+            guard cursor.step < totalSteps else { break }  // no order drawn for an epoch that will not run
+            cursor.begin(epoch: epoch, imageCount: data.examples.count)
+            for batch in cursor.batches(of: epoch) {
+                guard cursor.step < totalSteps else { break training }
+                let indices = Array(cursor.order[(batch * batchSize)..<((batch + 1) * batchSize)])
                 let images = try batchImages(indices, data: data, augmentation: augmentation,
-                                             seed: UInt64(seed), step: step)
+                                             seed: UInt64(seed), step: cursor.step)
                 let result = trainer.step(images: images, labels: data.targets(indices))
-                step += 1
+                cursor.finished(epoch: epoch, batch: batch)
+                let step = cursor.step
                 guard result.loss.isFinite else {
                     throw CommandFailure(message: "the loss became \(result.loss) at step \(step)",
                                          hint: "lower --lr, or start from a checkpoint")
@@ -111,27 +132,36 @@ enum TrainCAMCommand: IRNCommand {
                 lastLoss = result.loss
                 let mean = loss.add([result.loss])[0]
                 if progress.update(ProgressBar.training(step: step, totalSteps: totalSteps, batchSize: batchSize, elapsed: progress.elapsed,
-                                             fields: ["epoch \(epoch + 1)/\(epochs)", "loss " + String(format: "%.4f", mean)])) {
+                                             fields: ["epoch \(epoch + 1)/\(epochs)", "loss " + String(format: "%.4f", mean)],
+                                             firstStep: cursor.firstStep)) {
                     loss.reset()
                 }
                 let periodic = saveEvery > 0 ? step % saveEvery == 0 : batch == stepsPerEpoch - 1
                 if periodic && step < totalSteps {
-                    try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
+                    try save()
                     progress.finish()
                     console.err("saved \(out) at step \(step)")
                 }
             }
         }
-        try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
+        try save()
         progress.finish()
-        console.err("wrote \(out) after \(step) steps (last loss " + String(format: "%.4f", lastLoss)
+        console.err("wrote \(out) after \(cursor.step) steps (last loss " + String(format: "%.4f", lastLoss)
                     + ", " + ProgressBar.duration(progress.elapsed) + ")")
     }
 
     /// Where the starting parameters come from.
-    enum Initialization {
+    enum Initialization: CustomStringConvertible {
         case scratch(ResNet50.Configuration)
         case checkpoint(String)
+
+        /// The kind of start, for a resumed run's check (a checkpoint's path may be spelt differently).
+        var description: String {
+            switch self {
+            case .scratch(let c): return "scratch width \(c.widthMultiplier) blocks \(c.blockCounts.map(String.init).joined(separator: ","))"
+            case .checkpoint: return "from weights"
+            }
+        }
     }
 
     /// --init and the options that go with it (usage errors before any file is read).

@@ -35,6 +35,7 @@ enum TrainIRNCommand: IRNCommand {
             OptionSpec("threads", "T", "Worker threads (default: all \(Parallelism.processorCount) processors)"),
             OptionSpec("no-augment", nil, "No rescale, no flip, top-left crops (for exact comparisons)"),
             OptionSpec("train-backbone", nil, "The backbone learns too (no detach of its features; 1x learning rate, as the boundary branch)"),
+            OptionSpec("resume", nil, "Continue the run that wrote --out (and OUT.state) from its last save; same options, --max-steps may grow"),
         ],
         examples: ["irn train-irn --voc-root VOC2012 --list train_aug --cam-labels out/ir_label --backbone resnet50-19c8e357.pth --out irn.safetensors",
                    "irn train-irn --images imgs --labels labels.txt --cam-labels out/ir_label --backbone cam.safetensors --out irn.safetensors --epochs 1 --batch-size 8 --crop-size 256"])
@@ -66,7 +67,16 @@ enum TrainIRNCommand: IRNCommand {
             throw UsageError(message: "\(items.count) image(s) do not fill one batch of \(batchSize)",
                              hint: "lower --batch-size (the last incomplete batch of each epoch is dropped, as in the reference)")
         }
-        let weights = try TrainIRNInputs.weights(backbonePath)
+        // What a resumed run must repeat (not --max-steps, --save-every or --threads).
+        let options = ["images \(items.count)", "epochs \(epochs)", "batch \(batchSize)", "lr \(learningRate)",
+                       "weight-decay \(weightDecay)", "crop \(cropSize)", "seed \(seed)", augment ? "augment" : "no-augment",
+                       trainsBackbone ? "train-backbone" : "frozen-backbone"].joined(separator: "; ")
+        let resumed = arguments.has("resume")
+            ? try TrainingState.load(checkpoint: out, command: "train-irn", options: options,
+                                     imageCount: items.count, stepsPerEpoch: stepsPerEpoch)
+            : nil
+        // A resumed run starts from its own checkpoint: backbone and heads as last saved.
+        let weights = try TrainIRNInputs.weights(resumed == nil ? backbonePath : out)
         let heads = weights.heads ?? IRNetHeads.initialParameters(levelChannels: weights.configuration.featureChannels,
                                                                   seed: UInt64(seed))
         let scheduleSteps = stepsPerEpoch * epochs
@@ -74,24 +84,33 @@ enum TrainIRNCommand: IRNCommand {
                                        headParameters: heads, learningRate: learningRate, weightDecay: Float(weightDecay),
                                        maxStep: scheduleSteps, trainsBackbone: trainsBackbone)
         let totalSteps = min(scheduleSteps, maxSteps ?? scheduleSteps)
+        var cursor = TrainingCursor(resumed: resumed, seed: seed, stepsPerEpoch: stepsPerEpoch)
+        guard try cursor.resume(command: "train-irn", checkpoint: out, totalSteps: totalSteps,
+                                parameterShape: { trainer.parameters.contains($0) ? trainer.parameters[$0].shape : nil },
+                                restore: { trainer.restoreOptimizer(globalStep: $0, momentumBuffers: $1) }, console: console)
+        else { return }
         console.err("train-irn: \(items.count) images, \(stepsPerEpoch) steps per epoch, \(totalSteps) steps, batch \(batchSize), crop \(cropSize), backbone width \(weights.configuration.widthMultiplier) blocks \(weights.configuration.blockCounts)\(trainsBackbone ? " (learning)" : " (frozen)")\(weights.heads == nil ? "" : ", heads from \(backbonePath)")")
 
         let augmentation: TrainingAugmentation = augment ? .irn(cropSize: cropSize) : .none(cropSize: cropSize)
-        var random = SeededRandom(seed: UInt64(seed))
         var progress = ProgressBar(console: console, isTerminal: console.errIsTerminal, interval: 10)
         defer { progress.finish() }
         var losses = ProgressBar.Average()
         let metadata = { (step: Int) in ["format": "pt", "irn": "train-irn", "step": "\(step)"] }
-        var step = 0
-        training: for epoch in 0 ..< epochs {
-            let order = TrainCAMCommand.shuffled(items.count, &random)
-            for batch in 0 ..< stepsPerEpoch {
-                if step == totalSteps { break training }
-                let members = order[batch * batchSize ..< (batch + 1) * batchSize]
-                let samples = try members.map { try TrainIRNInputs.sample(items[$0], augmentation: augmentation, random: &random) }
+        func save() throws {
+            try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(cursor.step))
+            try cursor.state(options: options, momentum: trainer.momentumBuffers).save(checkpoint: out, command: "train-irn")
+        }
+        training: for epoch in cursor.next.epoch ..< epochs {
+            if cursor.step == totalSteps { break }  // no order drawn for an epoch that will not run
+            cursor.begin(epoch: epoch, imageCount: items.count)
+            for batch in cursor.batches(of: epoch) {
+                if cursor.step == totalSteps { break training }
+                let members = cursor.order[batch * batchSize ..< (batch + 1) * batchSize]
+                let samples = try members.map { try TrainIRNInputs.sample(items[$0], augmentation: augmentation, random: &cursor.random) }
                 let images = Tensor(shape: [batchSize, 3, cropSize, cropSize], scalars: samples.flatMap { $0.image.scalars })
                 let terms = trainer.step(images: images, labelMaps: samples.map { $0.labels.values })
-                step += 1
+                cursor.finished(epoch: epoch, batch: batch)
+                let step = cursor.step
                 guard terms.total.isFinite else {
                     throw CommandFailure(message: "the loss became \(terms.total) at step \(step)",
                                          hint: "lower --lr, or start from a checkpoint")
@@ -102,12 +121,13 @@ enum TrainIRNCommand: IRNCommand {
                 let text = means.prefix(4).map { String(format: "%.4f", $0) }.joined(separator: " ")
                 if progress.update(ProgressBar.training(step: step, totalSteps: totalSteps, batchSize: batchSize, elapsed: progress.elapsed,
                                              fields: ["epoch \(epoch + 1)/\(epochs)",
-                                                      "loss \(text) (total " + String(format: "%.4f", means[4]) + ")"])) {
+                                                      "loss \(text) (total " + String(format: "%.4f", means[4]) + ")"],
+                                             firstStep: cursor.firstStep)) {
                     losses.reset()
                 }
                 let periodic = saveEvery > 0 ? step % saveEvery == 0 : batch == stepsPerEpoch - 1
                 if periodic && step < totalSteps {
-                    try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
+                    try save()
                     progress.finish()
                     console.err("saved \(out) at step \(step)")
                 }
@@ -123,7 +143,7 @@ enum TrainIRNCommand: IRNCommand {
             means.append(trainer.meanDisplacement(AffinityTrainingData.topLeftCrop(image, cropSize: cropSize)))
         }
         trainer.setMeanShift(imageMeans: means)
-        try TrainingCheckpoints.save(trainer.stateDict(), to: out, metadata: metadata(step))
+        try save()
         console.err("mean shift \(trainer.meanShift.scalars) over \(means.count) images; wrote \(out)")
     }
 }

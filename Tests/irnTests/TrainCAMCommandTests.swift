@@ -142,6 +142,47 @@ final class TrainCAMCommandTests: CommandTestCase {
         XCTAssertEqual(try NetworkWeights.load(path("voc2.safetensors")), trained)
     }
 
+    func testResumedRunsEqualTheUninterruptedRun() throws {
+        // 3 epochs of 2 steps with augmentation; stopped after step 3 (inside an epoch) and after
+        // step 4 (at an epoch's end), then resumed: the checkpoint equals the straight run's, byte
+        // for byte (weights, momentum, shuffles and augmentation all carried over).
+        let root = Fixtures.url("voc_mini").path
+        func train(_ out: String, _ extra: [String]) -> (code: Int32, err: [String]) {
+            run(["train-cam", "--voc-root", root, "--list", "val", "--init", "scratch", "--width", "0.0625",
+                 "--blocks", "1,1,1,1", "--crop-size", "32", "--resize-long", "24,48", "--batch-size", "2",
+                 "--epochs", "3", "--seed", "7", "--weight-decay", "0.01", "--out", path(out)] + extra)
+        }
+        XCTAssertEqual(train("straight.safetensors", []).code, 0)
+        let straight = try Fixtures.bytes(at: URL(fileURLWithPath: path("straight.safetensors")))
+        for stop in [3, 4] {
+            let name = "stopped\(stop).safetensors"
+            XCTAssertEqual(train(name, ["--max-steps", "\(stop)"]).code, 0)
+            XCTAssertTrue(try Fixtures.bytes(at: URL(fileURLWithPath: path(name))) != straight)
+            let resumed = train(name, ["--resume"])
+            XCTAssertEqual(resumed.code, 0, resumed.err.joined(separator: "\n"))
+            XCTAssertTrue(resumed.err.contains { $0.hasPrefix("resuming \(path(name)) at step \(stop)") }, resumed.err.joined(separator: "\n"))
+            XCTAssertTrue(try Fixtures.bytes(at: URL(fileURLWithPath: path(name))) == straight, "stopped after step \(stop)")
+            // Done is done; other options are refused.
+            XCTAssertTrue(train(name, ["--resume"]).err.contains { $0.contains("already at step 6 of 6") })
+            let other = run(["train-cam", "--voc-root", root, "--list", "val", "--init", "scratch", "--width", "0.0625",
+                             "--blocks", "1,1,1,1", "--crop-size", "32", "--resize-long", "24,48", "--batch-size", "2",
+                             "--epochs", "3", "--seed", "8", "--weight-decay", "0.01", "--out", path(name), "--resume"])
+            XCTAssertEqual(other.code, 1)
+            XCTAssertTrue(other.err.first?.contains("belongs to a run with other options") == true, other.err.joined(separator: "\n"))
+        }
+        // A checkpoint of another step than its state (a run stopped between the two writes).
+        try FileManager.default.copyItem(atPath: path("stopped3.safetensors.state"), toPath: path("straight.safetensors.state.old"))
+        XCTAssertEqual(train("mismatch.safetensors", ["--max-steps", "2"]).code, 0)
+        try FileManager.default.removeItem(atPath: path("mismatch.safetensors.state"))
+        try FileManager.default.copyItem(atPath: path("straight.safetensors.state.old"), toPath: path("mismatch.safetensors.state"))
+        let mismatch = train("mismatch.safetensors", ["--resume"])
+        XCTAssertEqual(mismatch.code, 1)
+        XCTAssertTrue(mismatch.err.first?.contains("is at step 2 but") == true, mismatch.err.joined(separator: "\n"))
+        let missing = train("never.safetensors", ["--resume"])
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertEqual(missing.err.count, 2, missing.err.joined(separator: "\n"))
+    }
+
     func testMistakesAreReported() {
         let noData = run(["train-cam", "--init", "scratch", "--out", path("x.safetensors")])
         XCTAssertEqual(noData.code, 2)

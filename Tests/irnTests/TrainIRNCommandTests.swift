@@ -161,7 +161,10 @@ final class TrainIRNCommandTests: CommandTestCase {
         for (name, tensor) in backbone { XCTAssertEqual(saved[name], tensor, name) }
     }
 
-    func testPeriodicAndFinalCheckpoints() throws {
+    /// images/ and ir_label/ with two synthetic samples, labels.txt, and backbone.safetensors: a
+    /// seeded ResNet50 of one bottleneck per layer at width 1/16 (returned).
+    @discardableResult
+    private func writeTwoSyntheticSamplesAndASmallBackbone() throws -> ResNet50.Configuration {
         try makeFolders()
         let ids = (0 ..< 2).map { "synthetic_\($0)" }
         for (k, id) in ids.enumerated() {
@@ -173,6 +176,11 @@ final class TrainIRNCommandTests: CommandTestCase {
         try writeCheckpoint(SeededWeights.parameters(for: ResNet50.parameterLayout(prefix: "resnet50.",
                                                                                    configuration: configuration), seed: 4),
                             "backbone.safetensors")
+        return configuration
+    }
+
+    func testPeriodicAndFinalCheckpoints() throws {
+        let configuration = try writeTwoSyntheticSamplesAndASmallBackbone()
         // Two steps per epoch, stopped after three: saved at the end of epoch 1, then the final checkpoint.
         let arguments = ["train-irn", "--images", path("images"), "--labels", path("labels.txt"),
                          "--cam-labels", path("ir_label"), "--backbone", path("backbone.safetensors"),
@@ -195,6 +203,32 @@ final class TrainIRNCommandTests: CommandTestCase {
         let network = try NetworkWeights.irNetwork(from: path("irn.safetensors"))
         XCTAssertEqual(network.backbone.configuration, configuration)
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasSuffix(".partial") })
+    }
+
+    func testResumedRunsEqualTheUninterruptedRun() throws {
+        // Two epochs of two augmented steps; stopped after step 1 (inside an epoch) and after
+        // step 2 (at an epoch's end), then resumed: the final checkpoint (mean shift included)
+        // equals the straight run's byte for byte (a learning backbone, so it is restored too).
+        try writeTwoSyntheticSamplesAndASmallBackbone()
+        for backbone in [["--train-backbone"]] {
+            func train(_ out: String, _ extra: [String]) -> (code: Int32, err: [String]) {
+                run(["train-irn", "--images", path("images"), "--labels", path("labels.txt"),
+                     "--cam-labels", path("ir_label"), "--backbone", path("backbone.safetensors"),
+                     "--out", path(out), "--batch-size", "1", "--crop-size", "80", "--epochs", "2", "--seed", "9",
+                     "--weight-decay", "0.01"] + backbone + extra)
+            }
+            XCTAssertEqual(train("straight.safetensors", []).code, 0)
+            let straight = try Fixtures.bytes(at: URL(fileURLWithPath: path("straight.safetensors")))
+            for stop in [1, 2] {
+                let name = "stopped\(stop).safetensors"
+                XCTAssertEqual(train(name, ["--max-steps", "\(stop)"]).code, 0)
+                let resumed = train(name, ["--resume"])
+                XCTAssertEqual(resumed.code, 0, resumed.err.joined(separator: "\n"))
+                XCTAssertTrue(resumed.err.contains { $0.hasPrefix("resuming \(path(name)) at step \(stop)") },
+                              resumed.err.joined(separator: "\n"))
+                XCTAssertTrue(try Fixtures.bytes(at: URL(fileURLWithPath: path(name))) == straight, "\(backbone) stopped after step \(stop)")
+            }
+        }
     }
 
     func testUsageErrors() throws {
