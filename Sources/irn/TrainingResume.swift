@@ -3,7 +3,8 @@
 // OUT.state, a safetensors file with the optimiser's momentum buffers ("momentum.<parameter>"),
 // the current epoch's image order ("order", int64) and, in its metadata, the steps taken, where
 // the next batch starts (epoch, batch), the shuffling generator's state and the options that
-// must not change. Written atomically after the checkpoint, so the pair always matches.
+// must not change. Each file is written atomically, the state after the checkpoint; --resume
+// checks that their steps agree, so a run stopped between the two writes is refused.
 import Checkpoints
 import Foundation
 import Pipeline
