@@ -50,6 +50,9 @@ enum ExpectedTensors {
     }
 }
 
+/// The typed errors of the checkpoint and pickled-array readers (for Corruption.outcomes).
+func isReaderError(_ error: Error) -> Bool { error is CheckpointError || error is PickleError || error is NPYError }
+
 /// The marker file the malicious fixtures' payloads would create.
 enum Payload {
     static let marker = "/tmp/irn-checkpoints-payload-ran"
